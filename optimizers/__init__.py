@@ -1,0 +1,28 @@
+"""Optimizer step functions, learning-rate schedules and the trajectory engine.
+
+>>> import optimizers
+>>> t = optimizers.simulate("rosenbrock", "adam", steps=500, hparams={"lr": 0.01})
+>>> t.xy.shape
+(501, 2)
+"""
+
+from optimizers import classic, modern, newton, schedules  # noqa: F401  (registers them)
+from optimizers._optimizer import Optimizer
+from optimizers._registry import REGISTRY, get, names, register
+from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate
+from optimizers.schedules import Schedule
+
+__all__ = [
+    "BOUND",
+    "MAX_STEPS",
+    "REGISTRY",
+    "Optimizer",
+    "Schedule",
+    "Trajectory",
+    "bucket",
+    "get",
+    "names",
+    "register",
+    "schedules",
+    "simulate",
+]

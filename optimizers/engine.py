@@ -1,0 +1,217 @@
+"""The trajectory engine: one jitted ``lax.scan`` per (optimizer, surface, step bucket).
+
+Everything a slider moves — hyperparameters, the start, surface parameters (κ, θ), the η_t
+array of the schedule, the noise level and seed — is a traced argument, so moving it never
+recompiles. Only structure is static: the optimizer, the surface, whether noise is on, and
+the step count rounded up to a power of two (then sliced).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache, partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import surfaces
+from optimizers import _registry, schedules
+from optimizers._optimizer import Optimizer
+from surfaces import Surface
+
+MAX_STEPS = 100_000  # the engine's hard limit; the app and CLI set lower ones
+MIN_BUCKET = 64
+# A point this many domain widths away from the domain's centre counts as diverged: far
+# enough that honest long excursions (an overshooting momentum) are kept, near enough that
+# the loss is still a finite number when it is reported.
+BOUND = 25.0
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One optimizer's path. Rows of ``xy`` and ``loss`` are steps; row 0 is the start.
+
+    ``diverged_at`` is the first step whose point or loss is not finite or lies more than
+    ``BOUND`` domain widths from the domain: from that row on ``xy`` and ``loss`` are NaN.
+    """
+
+    surface: str
+    optimizer: str
+    hparams: dict[str, float]
+    surface_params: dict[str, float]
+    schedule: str
+    schedule_params: dict[str, float]
+    noise: float
+    seed: int
+    xy: np.ndarray  # (steps + 1, 2)
+    loss: np.ndarray  # (steps + 1,)
+    lr: np.ndarray  # (steps,) η_t used at step t + 1
+    diverged_at: int | None
+
+    @property
+    def steps(self) -> int:
+        return len(self.lr)
+
+    @property
+    def last_finite(self) -> int:
+        """Index of the last row before divergence (the end when it did not diverge)."""
+        return self.steps if self.diverged_at is None else self.diverged_at - 1
+
+
+def bucket(steps: int) -> int:
+    """The compiled scan length for ``steps``: the next power of two, at least ``MIN_BUCKET``."""
+    return max(MIN_BUCKET, 1 << (steps - 1).bit_length())
+
+
+def float_dtype() -> np.dtype:
+    """float32, or float64 when ``jax_enable_x64`` is on (the reference tests use it)."""
+    return np.dtype(jnp.result_type(float))
+
+
+@lru_cache(maxsize=256)
+def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
+    """A jitted function running ``length`` steps; compiled once per argument dtype."""
+
+    def run(x0, hp, sp, mult, sigma, seed):
+        f = partial(surface.expr, **sp) if sp else surface.expr
+        value_and_grad = jax.value_and_grad(f)
+
+        def step(carry, inputs):
+            x, state = carry
+            t, m = inputs
+            loss, g = value_and_grad(x)
+            if noisy:  # fold in the step index: the noise of step t never depends on the run length
+                key = jax.random.fold_in(jax.random.key(seed), t)
+                g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
+            direction, state = opt.update(g, state, x, hp, f)
+            return (x - hp["lr"] * m * direction, state), (x, loss)
+
+        carry = (x0, opt.init(x0, hp))
+        steps = jnp.arange(length) if noisy else None
+        (x_end, _), (xs, losses) = jax.lax.scan(step, carry, (steps, mult))
+        return xs, losses, x_end, f(x_end)
+
+    return jax.jit(run, compiler_options=_compiler_options())
+
+
+def _compiler_options() -> dict[str, object] | None:
+    # XLA:CPU's newer fusion emitters cost ~40% more compile time on these tiny 2-D scans and
+    # buy nothing at run time (bench/engine.py measures both); other backends keep defaults.
+    return {"xla_cpu_use_fusion_emitters": False} if jax.default_backend() == "cpu" else None
+
+
+def _check_start(surface: Surface, start: object) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in start)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be two numbers (x, y), got {start!r}") from None
+    (x0, x1), (y0, y1) = surface.domain
+    lo_x, hi_x = _bounds(x0, x1)
+    lo_y, hi_y = _bounds(y0, y1)
+    if not (math.isfinite(x) and math.isfinite(y) and lo_x <= x <= hi_x and lo_y <= y <= hi_y):
+        raise ValueError(
+            f"start ({x:g}, {y:g}) is too far from the domain of {surface.name!r}: "
+            f"x must be in [{lo_x:g}, {hi_x:g}], y in [{lo_y:g}, {hi_y:g}]"
+        )
+    return x, y
+
+
+def _bounds(a: float, b: float) -> tuple[float, float]:
+    centre, half = (a + b) / 2.0, (b - a) / 2.0
+    return centre - BOUND * half * 2.0, centre + BOUND * half * 2.0
+
+
+def _first_divergence(surface: Surface, xy: np.ndarray, loss: np.ndarray) -> int | None:
+    (x0, x1), (y0, y1) = surface.domain
+    lo = np.array([_bounds(x0, x1)[0], _bounds(y0, y1)[0]])
+    hi = np.array([_bounds(x0, x1)[1], _bounds(y0, y1)[1]])
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(loss) & np.all(np.isfinite(xy) & (xy >= lo) & (xy <= hi), axis=1)
+    bad = np.flatnonzero(~ok)
+    return int(bad[0]) if bad.size else None
+
+
+def _check_steps(steps: object) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
+        raise ValueError(f"steps must be a whole number in [1, {MAX_STEPS}], got {steps!r}")
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be in [1, {MAX_STEPS}], got {steps}")
+    return int(steps)
+
+
+def _check_noise(noise: object, seed: object) -> tuple[float, int]:
+    try:
+        sigma = float(noise)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"noise must be a number ≥ 0, got {noise!r}") from None
+    if not (math.isfinite(sigma) and 0.0 <= sigma <= 1e6):
+        raise ValueError(f"noise must be in [0, 1e6], got {noise!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number in [0, 2³²), got {seed!r}")
+    return sigma, int(seed)
+
+
+def simulate(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    *,
+    start: tuple[float, float] | None = None,
+    steps: int = 500,
+    hparams: Mapping[str, object] | None = None,
+    surface_params: Mapping[str, object] | None = None,
+    schedule: schedules.Schedule | str = "constant",
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
+
+    Unspecified hyperparameters, surface parameters and schedule parameters take their
+    defaults; an unknown name, an out-of-range or non-finite value raises ``ValueError``
+    naming it. Divergence never raises: it is reported in ``diverged_at``.
+    """
+    s = surfaces.get(surface) if isinstance(surface, str) else surface
+    o = _registry.get(optimizer) if isinstance(optimizer, str) else optimizer
+    sch = schedules.get(schedule) if isinstance(schedule, str) else schedule
+    steps = _check_steps(steps)
+    hp = o.resolve_hparams(hparams)
+    sp = s.resolve_params(surface_params)
+    schp = sch.resolve_params(schedule_params)
+    x0 = _check_start(s, s.start if start is None else start)
+    sigma, seed = _check_noise(noise, seed)
+
+    length = bucket(steps)
+    dtype = float_dtype()
+    mult = np.ones(length, dtype)
+    mult[:steps] = sch.values(1.0, steps, schp)
+    xs, losses, x_end, loss_end = _runner(o, s, length, sigma > 0.0)(
+        np.asarray(x0, dtype),
+        {k: np.asarray(v, dtype) for k, v in hp.items()},
+        {k: np.asarray(v, dtype) for k, v in sp.items()},
+        mult,
+        np.asarray(sigma, dtype),
+        np.uint32(seed),
+    )
+    xy = np.concatenate([np.asarray(xs), np.asarray(x_end)[None]])[: steps + 1]
+    loss = np.concatenate([np.asarray(losses), np.asarray(loss_end)[None]])[: steps + 1]
+    diverged_at = _first_divergence(s, xy, loss)
+    if diverged_at is not None:
+        xy[diverged_at:] = np.nan
+        loss[diverged_at:] = np.nan
+    return Trajectory(
+        surface=s.name,
+        optimizer=o.name,
+        hparams=hp,
+        surface_params=sp,
+        schedule=sch.name,
+        schedule_params=schp,
+        noise=sigma,
+        seed=seed,
+        xy=xy,
+        loss=loss,
+        lr=(hp["lr"] * mult[:steps]).astype(dtype),
+        diverged_at=diverged_at,
+    )

@@ -1,0 +1,25 @@
+"""Analytic 2-D loss surfaces: pure ``jax.numpy`` functions and what a page needs to draw them.
+
+>>> import surfaces
+>>> s = surfaces.get("rosenbrock")
+>>> surfaces.names()[:3]
+('rosenbrock', 'beale', 'himmelblau')
+"""
+
+from surfaces import classic, teaching  # noqa: F401  (registers the surfaces)
+from surfaces._registry import REGISTRY, get, names, register
+from surfaces._spec import Param, Registry, resolve
+from surfaces._surface import Domain, Point, Surface
+
+__all__ = [
+    "REGISTRY",
+    "Domain",
+    "Param",
+    "Point",
+    "Registry",
+    "Surface",
+    "get",
+    "names",
+    "register",
+    "resolve",
+]

@@ -1,0 +1,62 @@
+"""The `Surface` record: a pure ``jax.numpy`` function of a point plus what a page needs to draw it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+
+import jax
+
+from surfaces._spec import Param, resolve
+
+Point = tuple[float, float]
+Domain = tuple[tuple[float, float], tuple[float, float]]
+# f(xy, **params) -> scalar, xy a jnp array of shape (2,)
+Expr = Callable[..., jax.Array]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """An analytic 2-D loss surface.
+
+    ``expr(xy, **params)`` is the loss; ``fn`` is the same with the default parameters bound,
+    so ``fn(xy) -> scalar`` as the contract says. Surface parameters (κ and θ of ``valley``)
+    are traced by the engine like hyperparameters, so moving them never recompiles.
+
+    ``minima`` are the global minima with value ``f_min``; ``local_minima`` the others that a
+    path can settle in. A surface unbounded below has ``bounded_below=False``, no minima and
+    ``f_min=None``. ``log_levels`` asks the contour plot for log-spaced levels of f − f_min.
+    """
+
+    name: str
+    title: str
+    expr: Expr
+    domain: Domain
+    start: Point
+    minima: tuple[Point, ...]
+    f_min: float | None
+    latex: str
+    log_levels: bool = False
+    local_minima: tuple[Point, ...] = ()
+    params: tuple[Param, ...] = ()
+    bounded_below: bool = True
+    about: str = ""
+    fn: Callable[[jax.Array], jax.Array] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        defaults = {p.name: p.default for p in self.params}
+        object.__setattr__(self, "fn", partial(self.expr, **defaults) if defaults else self.expr)
+        if self.bounded_below != (self.f_min is not None) or (
+            not self.minima and self.f_min is not None
+        ):
+            raise AssertionError(f"{self.name}: minima, f_min and bounded_below disagree")
+
+    def resolve_params(self, given: Mapping[str, object] | None = None) -> dict[str, float]:
+        """Defaults filled in, every value checked against its range (``ValueError`` if not)."""
+        return resolve(self.params, given, f"surface {self.name!r}")
+
+    def bind(self, params: Mapping[str, object] | None = None) -> Callable[[jax.Array], jax.Array]:
+        """``f(xy)`` with these surface parameters (validated; defaults for the rest)."""
+        values = self.resolve_params(params)
+        return partial(self.expr, **values) if values else self.expr
