@@ -6,7 +6,7 @@
 (501, 2)
 """
 
-from optimizers import classic, modern, newton, schedules  # noqa: F401  (registers them)
+from optimizers import classic, metrics, modern, newton, schedules  # noqa: F401  (registers them)
 from optimizers._optimizer import Optimizer
 from optimizers._registry import REGISTRY, get, names, register
 from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate
@@ -21,6 +21,7 @@ __all__ = [
     "Trajectory",
     "bucket",
     "get",
+    "metrics",
     "names",
     "register",
     "schedules",

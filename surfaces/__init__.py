@@ -7,6 +7,7 @@
 """
 
 from surfaces import classic, teaching  # noqa: F401  (registers the surfaces)
+from surfaces._grid import grid
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve
 from surfaces._surface import Domain, Point, Surface
@@ -19,6 +20,7 @@ __all__ = [
     "Registry",
     "Surface",
     "get",
+    "grid",
     "names",
     "register",
     "resolve",

@@ -37,6 +37,11 @@ class Param:
             raise AssertionError(f"{self.name}: a log-scale range must be positive")
 
     @property
+    def tex(self) -> str:
+        """The symbol in LaTeX (η → \\eta, β₁ → \\beta_1)."""
+        return "".join(_TEX.get(c, c) for c in self.symbol)
+
+    @property
     def range_text(self) -> str:
         return f"[{self.low:g}, {self.high:g}]"
 
@@ -62,6 +67,23 @@ class Param:
         if self.integer and x != round(x):
             raise ValueError(f"parameter {self.name!r}{where} must be a whole number, got {x:g}")
         return x
+
+
+_TEX = {
+    "η": r"\eta ",
+    "β": r"\beta ",
+    "ρ": r"\rho ",
+    "ε": r"\epsilon ",
+    "λ": r"\lambda ",
+    "κ": r"\kappa ",
+    "θ": r"\theta ",
+    "α": r"\alpha ",
+    "γ": r"\gamma ",
+    "σ": r"\sigma ",
+    "₁": "_1",
+    "₂": "_2",
+    "_": r"\_",
+}
 
 
 def _is_np_real(value: object) -> bool:

@@ -1,0 +1,358 @@
+"""The Compare figure: the contour map with every path, the loss curves and η_t, in one chart.
+
+One Plotly figure (a plain dict, ready for JSON) so the step scrubber and the play button move
+the markers on the map and on the loss curve together, in the browser, without a round trip.
+Only markers are animated; the map is a background image drawn once. Arrays are float32 and
+decimated to what a screen can show; nothing non-finite is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_POINTS = 600  # per drawn line: more is invisible at chart size and costs round-trip time
+CLICK_GRID = 41  # invisible points per side that catch clicks on the map (and show f on hover)
+TINY = 1e-12  # floor for a log-scale gap f − f* that reached exactly zero
+
+
+@dataclass(frozen=True)
+class Series:
+    """One optimizer's run, as the figure needs it (NaN rows after divergence are allowed)."""
+
+    key: str
+    label: str
+    color: str
+    xy: np.ndarray  # (steps + 1, 2)
+    loss: np.ndarray  # (steps + 1,)
+    lr: np.ndarray  # (steps,)
+    diverged_at: int | None
+
+    @property
+    def last(self) -> int:
+        return len(self.loss) - 1 if self.diverged_at is None else self.diverged_at - 1
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The surface side of the figure."""
+
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    image_uri: str  # the shaded contour map (plots.raster)
+    minima: Sequence[tuple[float, float]]
+    start: tuple[float, float]
+    f_min: float | None
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray]  # (xs, ys, z) of the click grid
+
+
+def _f32(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float32)
+
+
+def decimate(n: int, limit: int = MAX_POINTS) -> np.ndarray:
+    """Row indices 0 … n − 1, at most ``limit`` of them, always keeping both ends."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, limit)).astype(int))
+
+
+def loss_axis(series: Sequence[Series], f_min: float | None) -> tuple[str, str]:
+    """(axis type, title): the gap to f* on a log axis when f* is known, else f itself."""
+    if f_min is not None:
+        return "log", "f − f*  (log)"
+    return "linear", "f"
+
+
+def _loss_values(loss: np.ndarray, f_min: float | None) -> np.ndarray:
+    return loss if f_min is None else np.maximum(loss - f_min, TINY)
+
+
+def frame_steps(series: Sequence[Series], count: int) -> np.ndarray:
+    steps = max((len(s.loss) - 1 for s in series), default=0)
+    return np.unique(np.round(np.linspace(0, steps, min(count, steps + 1))).astype(int))
+
+
+def _markers_at(series: Sequence[Series], step: int, f_min: float | None) -> list[dict]:
+    out: list[dict] = []
+    for s in series:
+        i = min(step, s.last)
+        # plain floats: a one-element typed array costs more JSON than the number
+        out.append({"x": [_num(s.xy[i, 0])], "y": [_num(s.xy[i, 1])]})
+        out.append({"x": [i], "y": [_num(_loss_values(s.loss[i : i + 1], f_min)[0])]})
+    return out
+
+
+def compare_figure(
+    view: MapView, series: Sequence[Series], frames: int = 60, height: int = 560
+) -> dict:
+    """The whole figure as a dict for ``st.plotly_chart`` (or ``plotly.io``)."""
+    (x0, x1), (y0, y1) = view.domain
+    xs, ys, z = view.grid
+    gx, gy = np.meshgrid(xs, ys)
+    finite = np.isfinite(z).ravel()
+    data: list[dict] = [
+        {  # invisible click targets, with f on hover
+            "type": "scatter",
+            "mode": "markers",
+            "x": _f32(gx.ravel()[finite]),
+            "y": _f32(gy.ravel()[finite]),
+            "customdata": _f32(z.ravel()[finite]),
+            "marker": {"size": 9, "color": "rgba(0,0,0,0)"},
+            "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<br>f = %{customdata:.4g}<extra>click: start here</extra>",
+            "showlegend": False,
+            "name": "map",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [m[0] for m in view.minima],
+            "y": [m[1] for m in view.minima],
+            "marker": {
+                "symbol": "star",
+                "size": 14,
+                "color": "#ffffff",
+                "line": {"color": "#111", "width": 1},
+            },
+            "name": "minimum",
+            "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [view.start[0]],
+            "y": [view.start[1]],
+            "marker": {
+                "symbol": "circle",
+                "size": 11,
+                "color": "#ffffff",
+                "line": {"color": "#111", "width": 2},
+            },
+            "name": "start",
+            "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>",
+        },
+    ]
+    axis_type, axis_title = loss_axis(series, view.f_min)
+    animated: list[int] = []
+    for s in series:
+        keep = decimate(s.last + 1)
+        xy, loss = s.xy[keep], _loss_values(s.loss[keep], view.f_min)
+        lr_keep = decimate(len(s.lr))
+        group = {"legendgroup": s.key, "line": {"color": s.color, "width": 2.5}}
+        end = s.xy[s.last]
+        data += [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": _f32(xy[:, 0]),
+                "y": _f32(xy[:, 1]),
+                "customdata": keep.astype(np.int32),
+                "name": s.label,
+                "hovertemplate": f"{s.label}<br>step %{{customdata}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+                **group,
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": _f32(end[None, 0]),
+                "y": _f32(end[None, 1]),
+                "marker": {
+                    "symbol": "x" if s.diverged_at is not None else "circle",
+                    "size": 14 if s.diverged_at is not None else 9,
+                    "color": s.color,
+                    "line": {"color": "#111", "width": 1},
+                },
+                "showlegend": False,
+                "legendgroup": s.key,
+                "hovertemplate": (
+                    f"{s.label}: diverged at step {s.diverged_at}<extra></extra>"
+                    if s.diverged_at is not None
+                    else f"{s.label}: end<extra></extra>"
+                ),
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": keep.astype(np.int32),
+                "y": _f32(loss),
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "showlegend": False,
+                "hovertemplate": f"{s.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+                **group,
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": (lr_keep + 1).astype(np.int32),
+                "y": _f32(s.lr[lr_keep]),
+                "xaxis": "x3",
+                "yaxis": "y3",
+                "showlegend": False,
+                "hovertemplate": f"{s.label}<br>step %{{x}}<br>η = %{{y:.4g}}<extra></extra>",
+                **group,
+            },
+        ]
+    last_step = int(frame_steps(series, frames)[-1]) if series else 0
+    for s, marker in zip(series, _chunks(_markers_at(series, last_step, view.f_min)), strict=True):
+        for axes, m in zip((("x", "y"), ("x2", "y2")), marker, strict=True):
+            animated.append(len(data))
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    **m,
+                    "xaxis": axes[0],
+                    "yaxis": axes[1],
+                    "marker": {
+                        "size": 12,
+                        "color": s.color,
+                        "line": {"color": "#111", "width": 1.5},
+                    },
+                    "showlegend": False,
+                    "legendgroup": s.key,
+                    "hoverinfo": "skip",
+                }
+            )
+    steps = frame_steps(series, frames) if series else np.array([0])
+    figure_frames = [
+        {"name": str(int(k)), "data": _markers_at(series, int(k), view.f_min), "traces": animated}
+        for k in steps
+    ]
+    layout = {
+        "height": height,
+        "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+        "hovermode": "closest",
+        "dragmode": False,
+        "clickmode": "event+select",
+        "plot_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "x": 0.0, "y": 1.06, "xanchor": "left", "yanchor": "bottom"},
+        "xaxis": {
+            "domain": [0.0, 0.56],
+            "range": [x0, x1],
+            "title": {"text": "x"},
+            "showgrid": False,
+            "zeroline": False,
+            "constrain": "domain",
+        },
+        "yaxis": {
+            "domain": [0.14, 1.0],
+            "range": [y0, y1],
+            "title": {"text": "y"},
+            "showgrid": False,
+            "zeroline": False,
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+        },
+        "xaxis2": {"domain": [0.66, 1.0], "anchor": "y2", "title": {"text": "step"}},
+        "yaxis2": {
+            "domain": [0.5, 1.0],
+            "anchor": "x2",
+            "type": axis_type,
+            "title": {"text": axis_title},
+            "exponentformat": "power",
+        },
+        "xaxis3": {
+            "domain": [0.66, 1.0],
+            "anchor": "y3",
+            "matches": "x2",
+            "title": {"text": "step"},
+        },
+        "yaxis3": {
+            "domain": [0.14, 0.36],
+            "anchor": "x3",
+            "title": {"text": "η_t"},
+            "exponentformat": "power",
+        },
+        "images": [
+            {
+                "source": view.image_uri,
+                "xref": "x",
+                "yref": "y",
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        ],
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": 0.0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 0, "r": 10},
+                "showactive": False,
+                "buttons": [
+                    {
+                        "label": "▶ Play",
+                        "method": "animate",
+                        "args": [
+                            None,
+                            {
+                                "frame": {"duration": 60, "redraw": False},
+                                "transition": {"duration": 0},
+                                "fromcurrent": True,
+                                "mode": "immediate",
+                            },
+                        ],
+                    },
+                    {
+                        "label": "❚❚ Pause",
+                        "method": "animate",
+                        "args": [
+                            [None],
+                            {
+                                "frame": {"duration": 0, "redraw": False},
+                                "transition": {"duration": 0},
+                                "mode": "immediate",
+                            },
+                        ],
+                    },
+                ],
+            }
+        ],
+        "sliders": [
+            {
+                "active": len(steps) - 1,
+                "x": 0.16,
+                "y": 0.0,
+                "len": 0.84,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 0},
+                "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
+                "transition": {"duration": 0},
+                "steps": [
+                    {
+                        "label": str(int(k)),
+                        "method": "animate",
+                        "args": [
+                            [str(int(k))],
+                            {
+                                "frame": {"duration": 0, "redraw": False},
+                                "transition": {"duration": 0},
+                                "mode": "immediate",
+                            },
+                        ],
+                    }
+                    for k in steps
+                ],
+            }
+        ],
+    }
+    return {"data": data, "layout": layout, "frames": figure_frames}
+
+
+def _num(v: float) -> float:
+    return float(f"{float(v):.6g}")
+
+
+def _chunks(items: list[dict]) -> list[list[dict]]:
+    return [items[i : i + 2] for i in range(0, len(items), 2)]

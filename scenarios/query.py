@@ -1,0 +1,165 @@
+"""Settings ↔ URL query string. Every setting is in the URL; a bad one is dropped, with a reason.
+
+Keys are plain words for the view (``surface``, ``start``, ``steps``, ``opt``, ``schedule``,
+``noise``, ``seed``) and ``<entity>.<parameter>`` for the parameters of the chosen surface,
+schedule and optimizers: ``valley.kappa=100``, ``cosine.alpha=0.1``, ``adam.lr=0.01``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+import optimizers
+import surfaces
+from scenarios.settings import LIMITS, Run, Settings, in_domain
+
+MAX_VALUE_LENGTH = 200  # longer values are refused before any parsing
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def encode(s: Settings) -> dict[str, str]:
+    q = {
+        "surface": s.surface,
+        "start": ",".join(_fmt(v) for v in s.start_point),
+        "steps": str(s.steps),
+        "opt": ",".join(r.optimizer for r in s.runs),
+        "schedule": s.schedule,
+        "noise": _fmt(s.noise),
+        "seed": str(s.seed),
+    }
+    q.update({f"{s.surface}.{k}": _fmt(v) for k, v in s.surface_params.items()})
+    q.update({f"{s.schedule}.{k}": _fmt(v) for k, v in s.schedule_params.items()})
+    for r in s.runs:
+        q.update({f"{r.optimizer}.{k}": _fmt(v) for k, v in r.hparams.items()})
+    return q
+
+
+def _last(value: str | Iterable[str]) -> str:
+    if isinstance(value, str):
+        return value
+    items = list(value)
+    return items[-1] if items else ""
+
+
+def _number(text: str) -> float:
+    v = float(text)  # accepts "1e-3", refuses "abc"; "nan"/"inf" are caught by range checks
+    if not math.isfinite(v):
+        raise ValueError("not a finite number")
+    return v
+
+
+def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str]]:
+    """Settings from a query string, and one warning per value that was ignored."""
+    warnings: list[str] = []
+    q: dict[str, str] = {}
+    for key, value in query.items():
+        text = _last(value)
+        if len(key) > 60 or len(text) > MAX_VALUE_LENGTH:
+            warnings.append(f"ignored {key[:40]!r}: too long")
+        else:
+            q[str(key)] = text.strip()
+    used: set[str] = set()
+
+    def take(key: str) -> str | None:
+        used.add(key)
+        return q.get(key)
+
+    def params(entity: str, specs: tuple[surfaces.Param, ...]) -> dict[str, float]:
+        out = {}
+        for p in specs:
+            text = take(f"{entity}.{p.name}")
+            if text is None:
+                out[p.name] = p.default
+                continue
+            try:
+                out[p.name] = p.check(_number(text), entity)
+            except ValueError as e:
+                warnings.append(f"ignored {entity}.{p.name}={text!r}: {_reason(e, p)}")
+                out[p.name] = p.default
+        return out
+
+    default = Settings()
+    name = take("surface")
+    if name is not None and name not in surfaces.REGISTRY:
+        warnings.append(f"ignored surface={name!r}: unknown surface")
+        name = None
+    surface = surfaces.get(name or default.surface)
+    surface_params = params(surface.name, surface.params)
+
+    start = None
+    text = take("start")
+    if text is not None:
+        try:
+            x, y = (_number(v) for v in text.split(","))
+            if not in_domain(surface, (x, y)):
+                raise ValueError(f"outside the domain of {surface.name}")
+            start = (x, y)
+        except ValueError as e:
+            why = "expected two numbers x,y" if "unpack" in str(e) or "float" in str(e) else str(e)
+            warnings.append(f"ignored start={text!r}: {why}")
+
+    steps = int(_scalar(take("steps"), LIMITS.steps, "steps", warnings))
+    noise = _scalar(take("noise"), LIMITS.noise, "noise", warnings)
+    seed = int(_scalar(take("seed"), LIMITS.seed, "seed", warnings))
+
+    schedule_name = take("schedule")
+    if schedule_name is not None and schedule_name not in optimizers.schedules.REGISTRY:
+        warnings.append(f"ignored schedule={schedule_name!r}: unknown schedule")
+        schedule_name = None
+    schedule = optimizers.schedules.get(schedule_name or default.schedule)
+    schedule_params = params(schedule.name, schedule.params)
+
+    runs = default.runs
+    text = take("opt")
+    if text is not None:
+        names: list[str] = []
+        for n in (n.strip() for n in text.split(",") if n.strip()):
+            if n not in optimizers.REGISTRY:
+                warnings.append(f"ignored optimizer {n!r}: unknown optimizer")
+            elif n in names:
+                warnings.append(f"ignored optimizer {n!r}: listed twice")
+            elif len(names) >= LIMITS.max_runs:
+                warnings.append(f"ignored optimizer {n!r}: at most {LIMITS.max_runs} at once")
+            else:
+                names.append(n)
+        runs = tuple(Run(n, {}) for n in names)
+    runs = tuple(
+        Run(r.optimizer, params(r.optimizer, optimizers.get(r.optimizer).hparams)) for r in runs
+    )
+
+    for key in q:
+        if key not in used:
+            warnings.append(f"ignored {key!r}: not a setting of this view")
+    settings = Settings(
+        surface=surface.name,
+        surface_params=surface_params,
+        start=start,
+        steps=steps,
+        runs=runs,
+        schedule=schedule.name,
+        schedule_params=schedule_params,
+        noise=noise,
+        seed=seed,
+    )
+    return settings, warnings
+
+
+def _scalar(text: str | None, p: surfaces.Param, key: str, warnings: list[str]) -> float:
+    if text is None:
+        return p.default
+    try:
+        return p.check(_number(text))
+    except ValueError as e:
+        warnings.append(f"ignored {key}={text!r}: {_reason(e, p)}")
+        return p.default
+
+
+def _reason(e: ValueError, p: surfaces.Param) -> str:
+    msg = str(e)
+    if msg.startswith("could not convert") or "finite" in msg:
+        return f"expected a number in {p.range_text}"
+    return f"must be in {p.range_text}" + (", a whole number" if p.integer else "")

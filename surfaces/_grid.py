@@ -1,0 +1,47 @@
+"""Surface values on a regular grid, for contour maps and GIF backgrounds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+import jax
+import numpy as np
+
+from surfaces._surface import Surface
+
+
+@lru_cache(maxsize=64)
+def _grid_fn(surface: Surface):
+    # One compile per surface: the grid size and the surface parameters are arguments.
+    def values(xs, ys, params):
+        f = jax.vmap(
+            jax.vmap(lambda x, y: surface.expr(jax.numpy.stack([x, y]), **params), (0, None)),
+            (None, 0),
+        )
+        return f(xs, ys)
+
+    return jax.jit(values)
+
+
+def grid(
+    surface: Surface, params: Mapping[str, object] | None = None, nx: int = 200, ny: int = 200
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(xs (nx,), ys (ny,), Z (ny, nx))`` over the surface's domain; Z[i, j] = f(xs[j], ys[i]).
+
+    Non-finite values (a formula undefined somewhere) come back as NaN, for the plot to leave
+    blank.
+    """
+    values = surface.resolve_params(params)
+    (x0, x1), (y0, y1) = surface.domain
+    xs = np.linspace(x0, x1, nx)
+    ys = np.linspace(y0, y1, ny)
+    dtype = np.dtype(jax.numpy.result_type(float))
+    z = np.asarray(
+        _grid_fn(surface)(
+            xs.astype(dtype), ys.astype(dtype), {k: np.asarray(v, dtype) for k, v in values.items()}
+        ),
+        dtype=np.float64,
+    )
+    z[~np.isfinite(z)] = np.nan
+    return xs, ys, z

@@ -1,0 +1,52 @@
+"""Bounded caches in front of the engine and the map renderer (the page never does math)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optimizers
+import surfaces
+from plots import compare, raster
+
+MAP_PIXELS = 480  # resolution of the shaded contour image sent to the browser
+
+
+def _key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(params.items()))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def trajectory(
+    surface: str,
+    optimizer: str,
+    start: tuple[float, float],
+    steps: int,
+    hparams: tuple[tuple[str, float], ...],
+    surface_params: tuple[tuple[str, float], ...],
+    schedule: str,
+    schedule_params: tuple[tuple[str, float], ...],
+    noise: float,
+    seed: int,
+) -> optimizers.Trajectory:
+    return optimizers.simulate(
+        surface,
+        optimizer,
+        start=start,
+        steps=steps,
+        hparams=dict(hparams),
+        surface_params=dict(surface_params),
+        schedule=schedule,
+        schedule_params=dict(schedule_params),
+        noise=noise,
+        seed=seed,
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def map_layers(surface: str, surface_params: tuple[tuple[str, float], ...]):
+    """The shaded map (an RGB array and its PNG data URI) and the click grid, once per surface."""
+    s = surfaces.get(surface)
+    _, _, z = surfaces.grid(s, dict(surface_params), MAP_PIXELS, MAP_PIXELS)
+    image = raster.shade(z, raster.levels(z, s.f_min, s.log_levels))
+    click = surfaces.grid(s, dict(surface_params), compare.CLICK_GRID, compare.CLICK_GRID)
+    return image, raster.png_data_uri(image), click

@@ -1,0 +1,81 @@
+"""Widgets for registry parameters: one slider per `Param`, labelled with its symbol.
+
+Log-scale parameters (η, ε) slide over log₁₀ of the value and show the value itself; the
+stored setting is the value, rounded to four significant digits so a URL reproduces it.
+Widget keys are filled in session state before a widget is created and widgets never get a
+``value=`` argument, so presets, links and clicks can set them without Streamlit warnings.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from surfaces import Param
+
+SIG = 4  # significant digits kept from a log slider
+
+
+def round_sig(v: float, digits: int = SIG) -> float:
+    return float(f"{v:.{digits}g}")
+
+
+def to_widget(p: Param, value: float) -> float | int:
+    if p.log:
+        return round(math.log10(value), 4)
+    return int(value) if p.integer else float(value)
+
+
+def from_widget(p: Param, w: float) -> float:
+    return round_sig(10.0**w) if p.log else float(w)
+
+
+def set_value(key: str, p: Param, value: float) -> None:
+    st.session_state[key] = to_widget(p, value)
+
+
+def ensure(key: str, p: Param, value: float | None = None) -> None:
+    if key not in st.session_state:
+        set_value(key, p, p.default if value is None else value)
+
+
+def _step(p: Param) -> float:
+    if p.integer:
+        return 1
+    if p.high <= 1.0 and p.high > 0.99:  # β-like: resolve 0.999 against 0.9999
+        return 10.0 ** math.floor(math.log10(1.0 - p.high))
+    return float(f"{(p.high - p.low) / 200:.1g}")
+
+
+def param_slider(p: Param, key: str, container=st) -> float:
+    """A slider for ``p`` (its symbol as the label); returns the parameter's value."""
+    ensure(key, p)
+    help_text = f"{p.help} ({p.name}), range {p.range_text}" + (", log scale" if p.log else "")
+    if p.log:
+        w = container.slider(
+            f"log₁₀ {p.symbol}",
+            min_value=round(math.log10(p.low), 4),
+            max_value=round(math.log10(p.high), 4),
+            step=0.01,
+            key=key,
+            help=help_text,
+        )
+        value = from_widget(p, w)
+        container.caption(f"{p.symbol} = {value:.4g}")
+        return value
+    if p.integer:
+        return float(
+            container.slider(p.symbol, int(p.low), int(p.high), step=1, key=key, help=help_text)
+        )
+    return float(
+        container.slider(
+            p.symbol,
+            float(p.low),
+            float(p.high),
+            step=_step(p),
+            key=key,
+            help=help_text,
+            format="%.5g",
+        )
+    )
