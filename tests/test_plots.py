@@ -1,0 +1,204 @@
+"""The Compare figure and the shaded map: valid Plotly, nothing non-finite, lean payloads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+import optimizers
+import surfaces
+from plots import compare, lean, palette, raster
+
+
+def _view(surface, start=None, n=compare.CLICK_GRID):
+    _, _, z = surfaces.grid(surface, None, 64, 64)
+    image = raster.shade(z, raster.levels(z, surface.f_min, surface.log_levels))
+    return compare.MapView(
+        surface.domain,
+        raster.png_data_uri(image),
+        surface.minima,
+        start or surface.start,
+        surface.f_min,
+        surfaces.grid(surface, None, n, n),
+    )
+
+
+def _series(surface, runs, steps=300):
+    out = []
+    for i, (name, hp) in enumerate(runs):
+        t = optimizers.simulate(surface, name, steps=steps, hparams=hp)
+        out.append(
+            compare.Series(
+                name, name, palette.path_color(name, i), t.xy, t.loss, t.lr, t.diverged_at
+            )
+        )
+    return out
+
+
+def _numbers(obj):
+    """Every number in a JSON-decoded figure (typed arrays decoded)."""
+    if isinstance(obj, dict):
+        if "bdata" in obj and "dtype" in obj:
+            import base64
+
+            yield from np.frombuffer(
+                base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"])
+            ).tolist()
+            return
+        for v in obj.values():
+            yield from _numbers(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _numbers(v)
+    elif isinstance(obj, int | float) and not isinstance(obj, bool):
+        yield obj
+
+
+@pytest.fixture(scope="module")
+def rosenbrock_figure():
+    s = surfaces.get("rosenbrock")
+    runs = [
+        ("sgd", {"lr": 10.0}),
+        ("momentum", {"lr": 1e-3}),
+        ("rmsprop", {}),
+        ("adam", {"lr": 0.05}),
+    ]
+    series = _series(s, runs)
+    assert series[0].diverged_at is not None  # the figure must cope with a diverged path
+    return s, series, compare.compare_figure(_view(s), series)
+
+
+def test_figure_is_valid_plotly(rosenbrock_figure):
+    _, _, fig = rosenbrock_figure
+    go.Figure(fig)  # raises on any invalid property: the runtime skips this check (plots.lean)
+
+
+def test_nothing_non_finite_reaches_the_browser(rosenbrock_figure):
+    _, _, fig = rosenbrock_figure
+    text = pio.to_json(lean.LeanFigure(fig).to_dict(), validate=False)
+    assert "NaN" not in text and "Infinity" not in text
+    assert all(np.isfinite(v) for v in _numbers(json.loads(text)))
+
+
+def test_a_diverged_path_ends_with_a_cross_at_its_last_finite_point(rosenbrock_figure):
+    _, series, fig = rosenbrock_figure
+    sgd = series[0]
+    ends = [
+        t
+        for t in fig["data"]
+        if t.get("legendgroup") == "sgd" and t.get("mode") == "markers" and "symbol" in t["marker"]
+    ]
+    assert ends[0]["marker"]["symbol"] == "x"
+    assert np.allclose([ends[0]["x"][0], ends[0]["y"][0]], sgd.xy[sgd.diverged_at - 1])
+    path = next(t for t in fig["data"] if t.get("name") == "sgd")
+    assert len(path["x"]) == sgd.diverged_at  # rows 0 … diverged_at − 1
+
+
+def test_axes_keep_the_surface_domain(rosenbrock_figure):
+    s, _, fig = rosenbrock_figure
+    assert fig["layout"]["xaxis"]["range"] == list(s.domain[0])
+    assert fig["layout"]["yaxis"]["range"] == list(s.domain[1])
+
+
+def test_loss_axis_is_the_log_gap_when_the_minimum_is_known(rosenbrock_figure):
+    s, series, fig = rosenbrock_figure
+    assert fig["layout"]["yaxis2"]["type"] == "log"
+    adam = series[3]
+    loss = next(
+        t
+        for t in fig["data"]
+        if t.get("legendgroup") == "adam" and t.get("yaxis") == "y2" and t["mode"] == "lines"
+    )
+    steps = np.asarray(loss["x"])
+    expected = np.maximum(adam.loss[steps] - s.f_min, compare.TINY)
+    assert np.allclose(loss["y"], expected, rtol=1e-6)
+
+
+def test_frames_move_only_the_markers_and_end_at_the_last_step(rosenbrock_figure):
+    _, series, fig = rosenbrock_figure
+    frames = fig["frames"]
+    animated = frames[0]["traces"]
+    assert len(animated) == 2 * len(series)
+    assert all(fig["data"][i]["mode"] == "markers" for i in animated)
+    assert all(f["traces"] == animated for f in frames)
+    assert int(frames[-1]["name"]) == max(len(s.loss) - 1 for s in series)
+    # at the last frame each marker sits at its run's last finite point
+    for s, marker in zip(series, frames[-1]["data"][::2], strict=True):
+        assert np.allclose([marker["x"][0], marker["y"][0]], s.xy[s.last], rtol=1e-5)
+    assert len(fig["layout"]["sliders"][0]["steps"]) == len(frames)
+
+
+def test_long_runs_are_decimated():
+    s = surfaces.get("booth")
+    series = _series(s, [("sgd", {"lr": 0.01})], steps=5000)
+    fig = compare.compare_figure(_view(s), series)
+    path = next(t for t in fig["data"] if t.get("name") == "sgd")
+    assert len(path["x"]) <= compare.MAX_POINTS
+    assert path["customdata"][0] == 0 and path["customdata"][-1] == 5000
+
+
+def test_decimate_keeps_both_ends():
+    idx = compare.decimate(10_001, 600)
+    assert idx[0] == 0 and idx[-1] == 10_000 and len(idx) <= 600 and np.all(np.diff(idx) > 0)
+    assert np.array_equal(compare.decimate(5, 600), np.arange(5))
+
+
+def test_unbounded_surface_uses_a_linear_loss_axis():
+    s = surfaces.get("saddle")
+    fig = compare.compare_figure(_view(s), _series(s, [("sgd", {"lr": 0.05})], steps=100))
+    assert fig["layout"]["yaxis2"]["type"] == "linear"
+    go.Figure(fig)
+
+
+def test_shaded_map_orientation_puts_high_y_on_top():
+    s = surfaces.get(
+        "saddle"
+    )  # f = x² − y²: low (dark) at the top and bottom edges, high at left/right
+    _, _, z = surfaces.grid(s, None, 101, 101)
+    img = raster.shade(z, raster.levels(z, None, False)).astype(int)
+    brightness = img.sum(axis=2)
+    assert (
+        brightness[50, 0] > brightness[0, 50]
+    )  # left edge (x = −2, y = 0) brighter than top (y = 2)
+    s = surfaces.get("rosenbrock")
+    _, _ys, z = surfaces.grid(s, None, 101, 101)
+    img = raster.shade(z, raster.levels(z, s.f_min, True)).astype(int).sum(axis=2)
+    # the minimum (1, 1) is the darkest region; in image rows, y = 1 is at row (3 − 1) / 4 · 100
+    row = round((s.domain[1][1] - 1.0) / 4.0 * 100)
+    col = round((1.0 - s.domain[0][0]) / 4.0 * 100)
+    assert img[row, col] <= np.percentile(img, 5)
+
+
+def test_levels_are_log_spaced_above_the_minimum():
+    s = surfaces.get("rosenbrock")
+    _, _, z = surfaces.grid(s, None, 100, 100)
+    lv = raster.levels(z, s.f_min, True)
+    ratios = np.diff(np.log(lv - s.f_min))
+    assert np.all(lv > s.f_min) and np.allclose(ratios, ratios[0])
+
+
+def test_nan_regions_are_blank():
+    z = np.array([[0.0, 1.0], [np.nan, 2.0]])
+    img = raster.shade(z, np.array([0.5, 1.5]))
+    assert (img[0, 0] == raster.BLANK).all()  # row 1 of z (NaN) is the top row of the image
+
+
+def test_png_data_uri_decodes_to_the_image():
+    import base64
+    import io
+
+    from PIL import Image
+
+    img = np.random.default_rng(0).integers(0, 255, (8, 9, 3), dtype=np.uint8)
+    uri = raster.png_data_uri(img)
+    back = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+    assert np.array_equal(back, img)
+
+
+def test_every_optimizer_has_its_own_colour():
+    colours = [palette.path_color(n) for n in optimizers.names()]
+    assert len(set(colours)) == len(colours)
