@@ -108,10 +108,12 @@ def _check_start(surface: Surface, start: object) -> tuple[float, float]:
         x, y = (float(v) for v in start)  # type: ignore[union-attr]
     except (TypeError, ValueError):
         raise ValueError(f"start must be two numbers (x, y), got {start!r}") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError(f"start must be two finite numbers (x, y), got ({x}, {y})")
     (x0, x1), (y0, y1) = surface.domain
     lo_x, hi_x = _bounds(x0, x1)
     lo_y, hi_y = _bounds(y0, y1)
-    if not (math.isfinite(x) and math.isfinite(y) and lo_x <= x <= hi_x and lo_y <= y <= hi_y):
+    if not (lo_x <= x <= hi_x and lo_y <= y <= hi_y):
         raise ValueError(
             f"start ({x:g}, {y:g}) is too far from the domain of {surface.name!r}: "
             f"x must be in [{lo_x:g}, {hi_x:g}], y in [{lo_y:g}, {hi_y:g}]"

@@ -1,0 +1,397 @@
+"""The terminal front door, ``optiscape``: the same registries and engine as the app.
+
+    optiscape list [--format json]
+    optiscape run --surface rosenbrock --optimizer adam --start=-1.5,2 --steps 500 \\
+                  --set lr=0.01 --set beta1=0.9 --format json      # or csv
+
+Bad arguments of any kind — argparse's own complaints and the engine's ``ValueError`` and
+``KeyError`` alike — exit with status 2 and one line on stderr, ``optiscape: error: …``.
+
+A subcommand is one ``_add_<name>(commands)`` function that builds its parser and sets its
+``handler`` (``Namespace -> exit status``), plus one call in `build_parser`. Options that
+describe a path (surface, start, steps, schedule, noise) come from `_add_path_options`, so
+every command spells them the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+
+import optimizers
+import surfaces
+
+PROG = "optiscape"
+
+
+class UsageError(Exception):
+    """A bad argument: reported as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises `UsageError` (one line, no usage block) instead of printing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No prefixes: a script's `--sched` must not change meaning when a flag is added.
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("argument --start: expected one argument"):
+            # argparse reads `--start -1.5,2` as two flags; only the attached form works
+            message += " (attach a negative value with '=': --start=-1.5,2)"
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Optimizer trajectories on analytic 2-D loss surfaces, from the terminal.",
+        epilog=f"Run `{PROG} COMMAND --help` for the options of a command.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_list(commands)
+    _add_run(commands)
+    parser.set_defaults(handler=_missing_command(tuple(commands.choices)))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help has been printed
+            return done.code if isinstance(done.code, int) else 0
+        status = args.handler(args)
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+        return status
+    except UsageError as e:
+        print(f"{PROG}: error: {' '.join(str(e).split())}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader left early (`optiscape run --format csv | head`): no traceback, and
+        # point stdout at /dev/null so the interpreter's final flush fails quietly too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 1
+
+
+def _missing_command(names: Sequence[str]) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        raise UsageError(f"missing command; choose one of: {', '.join(names)}")
+
+    return handler
+
+
+# ---------------------------------------------------------------------------------- list
+
+
+def _add_list(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "list",
+        help="list the surfaces, optimizers and schedules",
+        description="List every surface, optimizer and learning-rate schedule with its "
+        "parameters: name=default [low, high] and the symbol shown in the app.",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    p.set_defaults(handler=_list)
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        sys.stdout.write(json.dumps(_catalogue(), allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(_catalogue_text())
+    return 0
+
+
+def _catalogue() -> dict[str, list[dict[str, object]]]:
+    def params(ps: Iterable[surfaces.Param]) -> list[dict[str, object]]:
+        return [dataclasses.asdict(p) for p in ps]
+
+    return {
+        "surfaces": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "domain": [list(axis) for axis in s.domain],
+                "start": list(s.start),
+                "minima": [list(m) for m in s.minima],
+                "f_min": s.f_min,
+                "bounded_below": s.bounded_below,
+                "params": params(s.params),
+            }
+            for s in surfaces.REGISTRY
+        ],
+        "optimizers": [
+            {"name": o.name, "title": o.title, "hparams": params(o.hparams)}
+            for o in optimizers.REGISTRY
+        ],
+        "schedules": [
+            {"name": s.name, "title": s.title, "params": params(s.params)}
+            for s in optimizers.schedules.REGISTRY
+        ],
+    }
+
+
+def _catalogue_text() -> str:
+    surface_list = list(surfaces.REGISTRY)
+    optimizer_list = list(optimizers.REGISTRY)
+    schedule_list = list(optimizers.schedules.REGISTRY)
+
+    # Surface parameters go on lines of their own under the title: few surfaces have any.
+    rows: list[tuple[str, ...]] = []
+    for s, lines in zip(surface_list, _param_lines([s.params for s in surface_list]), strict=True):
+        rows.append((s.name, s.title, _domain_text(s.domain), _minima_text(s)))
+        rows += [("", line) for line in lines]
+    out = [f"Surfaces ({len(surface_list)})", *_table(rows), ""]
+
+    # Every optimizer and most schedules have parameters: the first shares the name's line.
+    for heading, entries, param_sets in (
+        ("Optimizers", optimizer_list, [o.hparams for o in optimizer_list]),
+        ("Schedules", schedule_list, [s.params for s in schedule_list]),
+    ):
+        rows = []
+        for entry, lines in zip(entries, _param_lines(param_sets), strict=True):
+            first, *rest = lines or ["no parameters"]
+            rows.append((entry.name, entry.title, first))
+            rows += [("", "", line) for line in rest]
+        out += [f"{heading} ({len(entries)})", *_table(rows), ""]
+    return "\n".join(out[:-1]) + "\n"
+
+
+def _param_lines(param_sets: Sequence[Sequence[surfaces.Param]]) -> list[list[str]]:
+    """``symbol  name=default  [low, high]  help`` per parameter, aligned across all sets."""
+    cells = [
+        (p.symbol, f"{p.name}={p.default:g}", p.range_text, p.help) for ps in param_sets for p in ps
+    ]
+    lines = iter(_table(cells, indent=""))
+    return [[next(lines) for _ in ps] for ps in param_sets]
+
+
+def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Rows as lines with aligned columns. A row's last cell is not padded and does not widen
+    its column, so a long trailing cell (a list of minima, a sub-table) stays out of the way."""
+    widths: dict[int, int] = {}
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths.get(i, 0), len(cell))
+    return [
+        indent + "  ".join([c.ljust(widths[i]) for i, c in enumerate(row[:-1])] + [row[-1]])
+        for row in rows
+    ]
+
+
+def _domain_text(domain: surfaces.Domain) -> str:
+    (x0, x1), (y0, y1) = domain
+    return f"x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}]"
+
+
+def _minima_text(s: surfaces.Surface) -> str:
+    if s.f_min is None:
+        return "unbounded below"
+    where = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in s.minima)
+    return f"min {s.f_min:.4g} at {where}"
+
+
+# ----------------------------------------------------------------------------------- run
+
+RUN_EXAMPLES = f"""\
+examples:
+  {PROG} run --surface rosenbrock --optimizer adam --start=-1.5,2 --set lr=0.01 --set beta1=0.9
+  {PROG} run --surface valley --param kappa=100 --optimizer momentum --schedule cosine \\
+            --schedule-set alpha=0.1 --format csv > path.csv
+"""
+
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "run",
+        help="run one optimizer on one surface; print its path as JSON or CSV",
+        description="Run one optimizer on one surface and print its path: every point, its\n"
+        "loss and the learning rate used at each step. Names and ranges: `optiscape list`.",
+        epilog=RUN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--optimizer", required=True, metavar="NAME", help="optimizer name, e.g. adam")
+    p.add_argument(
+        "--set",
+        dest="hparams",
+        action="append",
+        type=_assignment,
+        default=[],
+        metavar="NAME=VALUE",
+        help="an optimizer hyperparameter, e.g. lr=0.01 (repeatable; unset ones take defaults)",
+    )
+    _add_path_options(p)
+    p.add_argument(
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        help="json: one object with the settings and the path; csv: step,x,y,loss,lr rows "
+        "(default: json)",
+    )
+    p.set_defaults(handler=_run)
+
+
+def _add_path_options(p: argparse.ArgumentParser) -> None:
+    """The options that fix a path apart from the optimizer (shared by run and, later, gif)."""
+    p.add_argument("--surface", required=True, metavar="NAME", help="surface name, e.g. rosenbrock")
+    p.add_argument(
+        "--param",
+        dest="surface_params",
+        action="append",
+        type=_assignment,
+        default=[],
+        metavar="NAME=VALUE",
+        help="a surface parameter, e.g. kappa=100 for valley (repeatable)",
+    )
+    p.add_argument(
+        "--start",
+        type=_point,
+        metavar="X,Y",
+        help="start point; write --start=-1.5,2 when X is negative (default: the surface's)",
+    )
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=500,
+        help=f"number of steps, 1 to {optimizers.MAX_STEPS} (default: 500)",
+    )
+    p.add_argument(
+        "--schedule",
+        default="constant",
+        metavar="NAME",
+        help="learning-rate schedule, e.g. cosine (default: constant)",
+    )
+    p.add_argument(
+        "--schedule-set",
+        dest="schedule_params",
+        action="append",
+        type=_assignment,
+        default=[],
+        metavar="NAME=VALUE",
+        help="a schedule parameter, e.g. alpha=0.1 (repeatable)",
+    )
+    p.add_argument(
+        "--noise",
+        type=float,
+        default=0.0,
+        help="standard deviation of Gaussian noise added to each gradient (default: 0)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for the noise (default: 0)")
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = (part.strip() for part in text.partition("="))
+    if not sep or not name or not value:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def _point(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        x = y = math.nan
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise argparse.ArgumentTypeError(f"expected two finite numbers X,Y, got {text!r}")
+    return x, y
+
+
+def _numbers(pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
+    """NAME=VALUE pairs as a dict, the last one winning. Text that is not a number is kept as
+    text, so the registry's own check rejects it with the parameter's name and range."""
+    values: dict[str, object] = {}
+    for name, text in pairs:
+        try:
+            values[name] = float(text)
+        except ValueError:
+            values[name] = text
+    return values
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        surface = surfaces.get(args.surface)
+        optimizer = optimizers.get(args.optimizer)
+        schedule = optimizers.schedules.get(args.schedule)
+    except KeyError as e:  # e.args[0]: str(KeyError) would wrap the message in quotes
+        raise UsageError(e.args[0]) from None
+    start = surface.start if args.start is None else args.start
+    try:
+        t = optimizers.simulate(
+            surface,
+            optimizer,
+            start=start,
+            steps=args.steps,
+            hparams=_numbers(args.hparams),
+            surface_params=_numbers(args.surface_params),
+            schedule=schedule,
+            schedule_params=_numbers(args.schedule_params),
+            noise=args.noise,
+            seed=args.seed,
+        )
+    except ValueError as e:  # the engine names the parameter and its range
+        raise UsageError(str(e)) from None
+    sys.stdout.write(_as_json(t, start) if args.format == "json" else _as_csv(t))
+    return 0
+
+
+def _decimals(values: np.ndarray) -> list[str]:
+    """Each value as the shortest decimal that reads back as the same float32 (or float64);
+    '' for NaN, the rows after a divergence."""
+    return [str(v) if math.isfinite(v) else "" for v in values]
+
+
+def _as_json(t: optimizers.Trajectory, start: tuple[float, float]) -> str:
+    def numbers(values: np.ndarray) -> list[float | None]:
+        return [float(d) if d else None for d in _decimals(values)]
+
+    record = {
+        "surface": t.surface,
+        "optimizer": t.optimizer,
+        "hparams": t.hparams,
+        "surface_params": t.surface_params,
+        "schedule": t.schedule,
+        "schedule_params": t.schedule_params,
+        "noise": t.noise,
+        "seed": t.seed,
+        "start": [float(v) for v in start],
+        "steps": t.steps,
+        "xy": [list(p) for p in zip(numbers(t.xy[:, 0]), numbers(t.xy[:, 1]), strict=True)],
+        "loss": numbers(t.loss),
+        "lr": numbers(t.lr),
+        "diverged_at": t.diverged_at,
+    }
+    # allow_nan=False: a NaN or Infinity token is not JSON, and many readers reject it
+    return json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n"
+
+
+def _as_csv(t: optimizers.Trajectory) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("step", "x", "y", "loss", "lr"))
+    lr = [*_decimals(t.lr), ""]  # the last point has no step after it
+    columns = (_decimals(t.xy[:, 0]), _decimals(t.xy[:, 1]), _decimals(t.loss), lr)
+    writer.writerows(zip(range(t.steps + 1), *columns, strict=True))
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,349 @@
+"""The `optiscape` command line: `cli.main` in-process for speed, the console script once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cli
+import optimizers
+import surfaces
+
+ERROR = "optiscape: error: "
+RUN = ["run", "--surface", "rosenbrock", "--optimizer", "sgd"]
+
+
+def invoke(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def strict_json(text: str) -> dict:
+    """json.loads, but NaN/Infinity tokens (which Python's reader accepts) are an error."""
+
+    def reject(token: str) -> None:
+        raise AssertionError(f"{token} is not JSON")
+
+    return json.loads(text, parse_constant=reject)
+
+
+def column(values: list, dtype: type | np.dtype = np.float32) -> np.ndarray:
+    """A JSON list of numbers and nulls in the engine's dtype, null as NaN."""
+    return np.array([np.nan if v is None else v for v in values], dtype)
+
+
+# ---------------------------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["list", "--help"]])
+def test_help_exits_0(capsys, argv):
+    status, out, err = invoke(capsys, *argv)
+    assert status == 0
+    assert out.startswith("usage: optiscape") and err == ""
+
+
+def test_run_help_names_every_option(capsys):
+    _, out, _ = invoke(capsys, "run", "--help")
+    for flag in ("--surface", "--optimizer", "--start", "--steps", "--set", "--param"):
+        assert flag in out
+    for flag in ("--schedule", "--schedule-set", "--noise", "--seed", "--format"):
+        assert flag in out
+
+
+# ---------------------------------------------------------------------------------- list
+
+
+def test_list_text_shows_every_entry_in_aligned_sections(capsys):
+    status, out, err = invoke(capsys, "list")
+    assert status == 0 and err == ""
+    sections = out.rstrip("\n").split("\n\n")
+    assert [s.splitlines()[0].split()[0] for s in sections] == [
+        "Surfaces",
+        "Optimizers",
+        "Schedules",
+    ]
+    registries = (surfaces.REGISTRY, optimizers.REGISTRY, optimizers.schedules.REGISTRY)
+    for section, registry in zip(sections, registries, strict=True):
+        lines = section.splitlines()[1:]
+        heads = [line for line in lines if not line.startswith("   ")]
+        assert [h.split()[0] for h in heads] == [e.name for e in registry]
+        # the title column starts at the same place on every entry's line
+        starts = {h.index(e.title, len(e.name)) for h, e in zip(heads, registry, strict=True)}
+        assert len(starts) == 1
+    surfaces_text, optimizers_text, schedules_text = sections
+    saddle = next(line for line in surfaces_text.splitlines() if line.startswith("  saddle "))
+    assert saddle.endswith("unbounded below")
+    assert "min 0 at (1, 1)" in surfaces_text
+    assert "κ  kappa=10  [1, 1000]" in surfaces_text
+    adam = optimizers.get("adam")
+    for p in adam.hparams:
+        assert f"{p.symbol}" in optimizers_text and f"{p.name}={p.default:g}" in optimizers_text
+    assert "β₁  beta1=0.9          [0, 0.999]" in optimizers_text
+    assert "alpha=0" in schedules_text and "no parameters" in schedules_text
+
+
+def test_list_json_mirrors_the_registries(capsys):
+    status, out, err = invoke(capsys, "list", "--format", "json")
+    assert status == 0 and err == ""
+    catalogue = strict_json(out)
+    assert set(catalogue) == {"surfaces", "optimizers", "schedules"}
+    assert [s["name"] for s in catalogue["surfaces"]] == list(surfaces.names())
+    assert [o["name"] for o in catalogue["optimizers"]] == list(optimizers.names())
+    assert [s["name"] for s in catalogue["schedules"]] == list(optimizers.schedules.names())
+
+    rosenbrock = catalogue["surfaces"][0]
+    assert rosenbrock["domain"] == [[-2.0, 2.0], [-1.0, 3.0]]
+    assert rosenbrock["minima"] == [[1.0, 1.0]] and rosenbrock["f_min"] == 0.0
+    saddle = next(s for s in catalogue["surfaces"] if s["name"] == "saddle")
+    assert saddle["f_min"] is None and saddle["bounded_below"] is False
+    adam = next(o for o in catalogue["optimizers"] if o["name"] == "adam")
+    assert adam["hparams"][1] == {
+        "name": "beta1",
+        "default": 0.9,
+        "low": 0.0,
+        "high": 0.999,
+        "symbol": "β₁",
+        "log": False,
+        "integer": False,
+        "help": "first-moment decay",
+    }
+
+
+def test_console_script_runs():
+    # The script pip installed next to this interpreter, else the one on PATH.
+    script = Path(sys.executable).with_name("optiscape")
+    path = str(script) if script.exists() else shutil.which("optiscape")
+    assert path, "the `optiscape` console script is not installed (pip install -e .)"
+    done = subprocess.run([path, "list"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Surfaces (")
+    assert "Optimizers (" in done.stdout and "Schedules (" in done.stdout
+
+
+# ----------------------------------------------------------------------------------- run
+
+
+def test_run_json_agrees_with_simulate(capsys):
+    status, out, err = invoke(
+        capsys,
+        *("run", "--surface", "valley", "--param", "kappa=100", "--param", "theta=-20"),
+        *("--optimizer", "adam", "--set", "lr=0.5", "--set", "lr=0.05", "--set", "beta1=0.8"),
+        *("--schedule", "cosine", "--schedule-set", "alpha=0.1"),
+        *("--start=-2.5,1.5", "--steps", "40", "--noise", "0.1", "--seed", "3"),
+    )
+    assert status == 0 and err == ""
+    result = strict_json(out)
+    t = optimizers.simulate(
+        "valley",
+        "adam",
+        start=(-2.5, 1.5),
+        steps=40,
+        hparams={"lr": 0.05, "beta1": 0.8},  # the last --set of a name wins
+        surface_params={"kappa": 100.0, "theta": -20.0},
+        schedule="cosine",
+        schedule_params={"alpha": 0.1},
+        noise=0.1,
+        seed=3,
+    )
+    assert list(result) == [
+        "surface",
+        "optimizer",
+        "hparams",
+        "surface_params",
+        "schedule",
+        "schedule_params",
+        "noise",
+        "seed",
+        "start",
+        "steps",
+        "xy",
+        "loss",
+        "lr",
+        "diverged_at",
+    ]
+    assert result["surface"] == "valley" and result["optimizer"] == "adam"
+    assert result["hparams"] == {"lr": 0.05, "beta1": 0.8, "beta2": 0.999, "eps": 1e-8}
+    assert result["surface_params"] == {"kappa": 100.0, "theta": -20.0}
+    assert result["schedule"] == "cosine" and result["schedule_params"] == {"alpha": 0.1}
+    assert (result["noise"], result["seed"]) == (0.1, 3)
+    assert result["start"] == [-2.5, 1.5] and result["steps"] == 40
+    assert result["diverged_at"] is None
+    # the decimals read back as exactly the engine's numbers (float32, or float64 under x64)
+    xy = np.array(result["xy"], t.xy.dtype)
+    np.testing.assert_array_equal(xy, t.xy)
+    np.testing.assert_array_equal(column(result["loss"], t.loss.dtype), t.loss)
+    np.testing.assert_array_equal(column(result["lr"], t.lr.dtype), t.lr)
+    assert xy.shape == (41, 2) and len(result["lr"]) == 40
+    assert result["lr"][0] == 0.05 and result["lr"][-1] < 0.01  # cosine from η towards αη
+
+
+def booth_sgd(start: tuple[float, float], lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """SGD on Booth with the gradient written out by hand, in float64."""
+
+    def f(x, y):
+        return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+
+    def grad(x, y):
+        a, b = x + 2 * y - 7, 2 * x + y - 5
+        return np.array([2 * a + 4 * b, 4 * a + 2 * b])
+
+    xy = [np.array(start, float)]
+    for _ in range(steps):
+        xy.append(xy[-1] - lr * grad(*xy[-1]))
+    xy = np.array(xy)
+    return xy, f(xy[:, 0], xy[:, 1])
+
+
+def test_run_defaults_and_an_independent_reference(capsys):
+    status, out, _ = invoke(capsys, "run", "--surface", "booth", "--optimizer", "sgd")
+    assert status == 0
+    defaults = strict_json(out)
+    assert defaults["start"] == [-8.0, -8.0] and defaults["steps"] == 500
+    assert defaults["hparams"] == {"lr": 0.001} and defaults["schedule"] == "constant"
+    assert (defaults["noise"], defaults["seed"], defaults["schedule_params"]) == (0.0, 0, {})
+
+    _, out, _ = invoke(capsys, "run", "--surface", "booth", "--optimizer", "sgd", "--set=lr=0.01")
+    result = strict_json(out)
+    xy = np.array(result["xy"])
+    # the first step by hand: ∇f(−8, −8) = (2·(−31) + 4·(−29), 4·(−31) + 2·(−29)) = (−178, −182)
+    np.testing.assert_allclose(xy[1], [-8 + 0.01 * 178, -8 + 0.01 * 182], rtol=1e-6)
+    assert result["loss"][0] == 31**2 + 29**2
+    ref_xy, ref_loss = booth_sgd((-8.0, -8.0), 0.01, 500)
+    np.testing.assert_allclose(xy, ref_xy, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(result["loss"], ref_loss, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(xy[-1], [1.0, 3.0], atol=1e-4)  # Booth's minimum
+    assert result["lr"] == [0.01] * 500
+
+
+def test_run_csv(capsys):
+    argv = ("run", "--surface", "booth", "--optimizer", "sgd", "--set", "lr=0.01")
+    status, out, err = invoke(capsys, *argv, "--steps", "500", "--format", "csv")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 500 + 2 and lines[0] == "step,x,y,loss,lr"
+    rows = list(csv.reader(io.StringIO(out)))[1:]
+    assert [int(r[0]) for r in rows] == list(range(501))
+    assert rows[-1][4] == "" and all(r[4] == "0.01" for r in rows[:-1])
+    table = np.array([[float(v) for v in r[1:4]] for r in rows], np.float32)
+
+    _, out, _ = invoke(capsys, *argv, "--steps", "500")
+    result = strict_json(out)
+    np.testing.assert_array_equal(table[:, :2], np.array(result["xy"], np.float32))
+    np.testing.assert_array_equal(table[:, 2], column(result["loss"]))
+
+
+def test_diverging_run_is_valid_json_with_nulls(capsys):
+    status, out, err = invoke(capsys, *RUN, "--set", "lr=10", "--steps", "20")
+    assert status == 0 and err == ""
+    assert "NaN" not in out and "Infinity" not in out
+    result = strict_json(out)
+    at = result["diverged_at"]
+    t = optimizers.simulate("rosenbrock", "sgd", steps=20, hparams={"lr": 10.0})
+    assert at == t.diverged_at and 1 <= at <= 20
+    assert result["xy"][0] == [-1.5, 2.0] and result["loss"][0] == 12.5
+    assert all(p == [None, None] for p in result["xy"][at:])
+    assert all(v is None for v in result["loss"][at:])
+    assert all(v is not None for v in result["loss"][:at])
+    assert result["lr"] == [10.0] * 20  # the schedule still has a value at every step
+
+
+def test_diverging_run_csv_leaves_rows_empty(capsys):
+    _, out, _ = invoke(capsys, *RUN, "--set", "lr=10", "--steps", "20", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))[1:]
+    assert len(rows) == 21 and rows[0][1:4] == ["-1.5", "2.0", "12.5"]
+    at = optimizers.simulate("rosenbrock", "sgd", steps=20, hparams={"lr": 10.0}).diverged_at
+    assert all(r[1:4] == ["", "", ""] for r in rows[at:])
+    assert "nan" not in out.lower()
+
+
+# -------------------------------------------------------------------------- bad arguments
+
+BAD = {
+    "no command": ([], "command"),
+    "unknown command": (["frobnicate"], "frobnicate"),
+    "unknown flag": ([*RUN, "--bogus"], "--bogus"),
+    "stray argument": ([*RUN, "extra"], "extra"),
+    "abbreviated flag": (["run", "--surf", "rosenbrock", "--optimizer", "sgd"], "--surf"),
+    "no surface": (["run", "--optimizer", "sgd"], "--surface"),
+    "no optimizer": (["run", "--surface", "rosenbrock"], "--optimizer"),
+    "unknown surface": (["run", "--surface", "nope", "--optimizer", "sgd"], "surface 'nope'"),
+    "unknown optimizer": (["run", "--surface", "booth", "--optimizer", "nope"], "optimizer 'nope'"),
+    "unknown schedule": ([*RUN, "--schedule", "nope"], "schedule 'nope'"),
+    "unknown hparam": ([*RUN, "--set", "beta=0.9"], "'beta'"),
+    "hparam too large": ([*RUN, "--set", "lr=100"], "'lr'"),
+    "hparam too small": ([*RUN, "--set", "lr=0"], "'lr'"),
+    "hparam not a number": ([*RUN, "--set", "lr=fast"], "'lr'"),
+    "hparam not finite": ([*RUN, "--set", "lr=nan"], "'lr'"),
+    "set without =": ([*RUN, "--set", "lr"], "--set"),
+    "set without name": ([*RUN, "--set", "=0.1"], "--set"),
+    "set without value": ([*RUN, "--set", "lr="], "--set"),
+    "set without its value": ([*RUN, "--set"], "--set"),
+    "surface param out of range": (
+        ["run", "--surface", "valley", "--optimizer", "sgd", "--param", "kappa=0.5"],
+        "'kappa'",
+    ),
+    "surface has no params": ([*RUN, "--param", "kappa=10"], "'kappa'"),
+    "schedule param out of range": (
+        [*RUN, "--schedule", "cosine", "--schedule-set", "alpha=2"],
+        "'alpha'",
+    ),
+    "schedule param of another schedule": ([*RUN, "--schedule-set", "alpha=0.1"], "'alpha'"),
+    "start with three numbers": ([*RUN, "--start=1,2,3"], "--start"),
+    "start with one number": ([*RUN, "--start=1"], "--start"),
+    "start not numbers": ([*RUN, "--start=a,b"], "--start"),
+    "start not finite": ([*RUN, "--start=inf,0"], "--start"),
+    "start far outside": ([*RUN, "--start=1000,1000"], "start"),
+    "negative start not attached": ([*RUN, "--start", "-1.5,2"], "--start=-1.5,2"),
+    "zero steps": ([*RUN, "--steps", "0"], "steps"),
+    "too many steps": ([*RUN, "--steps", str(optimizers.MAX_STEPS + 1)], "steps"),
+    "steps not a number": ([*RUN, "--steps", "ten"], "--steps"),
+    "negative noise": ([*RUN, "--noise", "-1"], "noise"),
+    "noise not a number": ([*RUN, "--noise", "loud"], "--noise"),
+    "negative seed": ([*RUN, "--seed", "-1"], "seed"),
+    "unknown run format": ([*RUN, "--format", "xml"], "'xml'"),
+    "unknown list format": (["list", "--format", "csv"], "'csv'"),
+}
+
+
+@pytest.mark.parametrize(("argv", "names"), list(BAD.values()), ids=list(BAD))
+def test_bad_arguments_exit_2_with_one_line(capsys, argv, names):
+    status, out, err = invoke(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert err.startswith(ERROR) and err.endswith("\n") and err.count("\n") == 1, err
+    assert names in err
+    assert err[len(ERROR)] not in "'\"", "a KeyError's message must not come quoted"
+    assert "Traceback" not in err and "usage:" not in err
+
+
+def test_closed_pipe_is_not_a_traceback(monkeypatch):
+    """`optiscape list | head -1`: the reader left, so stop quietly with status 1."""
+
+    class ClosedPipe(io.StringIO):
+        def __init__(self, fd: int) -> None:
+            super().__init__()
+            self.fd = fd
+
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return self.fd
+
+    read_end, write_end = os.pipe()
+    try:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(write_end))
+        assert cli.main(["list"]) == 1
+    finally:
+        os.close(read_end)
+        os.close(write_end)
