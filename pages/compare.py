@@ -189,31 +189,47 @@ def series(
     ]
 
 
+def _fmt(v: float | int | None, spec: str = ".4g") -> str:
+    return "—" if v is None else format(v, spec)
+
+
 def summary_table(
     surface: surfaces.Surface, trajectories: list[optimizers.Trajectory]
 ) -> list[dict]:
     rows = []
     for t in trajectories:
         m = optimizers.metrics.summarize(t, surface)
+        near = (
+            f"first step within {m.tolerance:.2g} of a minimum"
+            if m.tolerance
+            else "first step near a minimum"
+        )
         rows.append(
             {
                 "optimizer": optimizers.get(t.optimizer).title,
-                "final f": m.final_loss,
-                "f − f*": m.gap,
-                "distance to nearest minimum": m.distance,
-                f"first step within {m.tolerance:.3g}"
-                if m.tolerance
-                else "first step near a minimum": m.reached_at,
-                "diverged at step": m.diverged_at,
+                "final f": _fmt(m.final_loss),
+                "f − f*": _fmt(m.gap),
+                "distance to nearest minimum": _fmt(m.distance),
+                near: _fmt(m.reached_at, "d"),
+                "diverged at step": _fmt(m.diverged_at, "d"),
             }
         )
     return rows
 
 
+def _tex_number(v: float) -> str:
+    text = f"{v:.4g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"{mantissa} \times {power}"
+
+
 def update_rules(s: scenarios.Settings) -> None:
     for r in s.runs:
         opt = optimizers.get(r.optimizer)
-        values = r"\quad ".join(f"{p.tex} = {r.hparams[p.name]:.4g}" for p in opt.hparams)
+        values = r"\quad ".join(f"{p.tex} = {_tex_number(r.hparams[p.name])}" for p in opt.hparams)
         st.markdown(f"**{opt.title}** — {opt.about}")
         st.latex(opt.latex)
         st.latex(values)

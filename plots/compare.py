@@ -246,13 +246,14 @@ def compare_figure(
             "scaleratio": 1,
             "constrain": "domain",
         },
-        "xaxis2": {"domain": [0.66, 1.0], "anchor": "y2", "title": {"text": "step"}},
+        "xaxis2": {"domain": [0.66, 1.0], "anchor": "y2"},
         "yaxis2": {
             "domain": [0.5, 1.0],
             "anchor": "x2",
             "type": axis_type,
             "title": {"text": axis_title},
             "exponentformat": "power",
+            **({"dtick": 1} if axis_type == "log" else {}),  # decades only: minor labels clutter
         },
         "xaxis3": {
             "domain": [0.66, 1.0],
@@ -263,8 +264,9 @@ def compare_figure(
         "yaxis3": {
             "domain": [0.14, 0.36],
             "anchor": "x3",
-            "title": {"text": "η_t"},
+            "title": {"text": "η<sub>t</sub>"},
             "exponentformat": "power",
+            "rangemode": "tozero",
         },
         "images": [
             {
@@ -327,7 +329,16 @@ def compare_figure(
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"t": 0},
-                "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
+                "currentvalue": {
+                    "prefix": "step ",
+                    "visible": True,
+                    "xanchor": "right",
+                    "font": {"color": "#333"},
+                },
+                "font": {
+                    "color": "rgba(0,0,0,0)"
+                },  # one label per frame is unreadable; the current value says it
+                "ticklen": 3,
                 "transition": {"duration": 0},
                 "steps": [
                     {

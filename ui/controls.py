@@ -43,7 +43,7 @@ def ensure(key: str, p: Param, value: float | None = None) -> None:
 def _step(p: Param) -> float:
     if p.integer:
         return 1
-    if p.high <= 1.0 and p.high > 0.99:  # β-like: resolve 0.999 against 0.9999
+    if 0.99 < p.high < 1.0:  # β-like: resolve 0.999 against 0.9999
         return 10.0 ** math.floor(math.log10(1.0 - p.high))
     return float(f"{(p.high - p.low) / 200:.1g}")
 
