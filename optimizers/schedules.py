@@ -98,7 +98,7 @@ def _warmup_constant(t, T, warmup):
 
 def _one_cycle(t, T, pct_start, div_factor, final_div_factor):
     # optax.cosine_onecycle_schedule: cosine up from 1/div to 1, then down to 1/(div·final_div)
-    up = _steps(pct_start, T)
+    up = int(pct_start * T)  # optax truncates here (and rounds nowhere else)
     start, end = 1.0 / div_factor, 1.0 / (div_factor * final_div_factor)
 
     def anneal(a, b, frac):

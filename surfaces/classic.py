@@ -6,6 +6,8 @@ Library of Simulation Experiments (Surjanovic & Bingham, sfu.ca/~ssurjano). Mini
 to the precision the tests check them at (they are polished numerically in the tests).
 """
 
+import math
+
 import jax.numpy as jnp
 
 from surfaces._registry import register
@@ -266,6 +268,7 @@ register(
         start=(3.5, 3.5),
         minima=((-0.5471975511965976, -1.5471975511965976),),
         f_min=-1.9132229549810367,
+        local_minima=((0.5 + 2.0 * math.pi / 3.0, -0.5 + 2.0 * math.pi / 3.0),),
         latex=r"f(x, y) = \sin(x + y) + (x - y)^2 - 1.5x + 2.5y + 1",
         about="A smooth valley bent by a sine.",
     )

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -55,30 +56,33 @@ def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
         "--server.fileWatcherType=none",
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read() if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{out[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
+    # The server's output goes to a file: a pipe nobody reads would fill and block it.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit did not start:\n{log.read()[-3000:]}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def launch(playwright):
@@ -88,8 +92,9 @@ def launch(playwright):
 
 def adam_path_signature_js() -> str:
     """JS returning a string that changes whenever the drawn Adam path changes."""
+    # _fullData: Plotly's decoded traces (gd.data may still hold base64 typed-array specs)
     return """() => { const gd = document.querySelector('.js-plotly-plot');
-      if (!gd || !gd.data) return null;
-      const t = gd.data.find(d => d.legendgroup === 'adam' && d.mode === 'lines' && !d.xaxis);
+      if (!gd || !gd._fullData) return null;
+      const t = gd._fullData.find(d => d.legendgroup === 'adam' && d.mode === 'lines' && d.xaxis === 'x');
       if (!t) return 'none';
       return String(t.x.length) + ':' + String(t.x[t.x.length - 1]) + ':' + String(t.y[t.y.length - 1]); }"""

@@ -1,0 +1,114 @@
+"""A real browser against `streamlit run`: Debian's Chromium driven by Playwright on 127.0.0.1.
+
+The page loads, four paths are drawn, a slider move redraws them, a click on the map moves the
+start, and the GIF download yields a valid GIF.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import browser  # tests/browser.py (pytest puts tests/ on sys.path)
+import pytest
+
+pytestmark = pytest.mark.browser
+
+if not Path(browser.CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{browser.CHROMIUM} is missing: .ci/run installs Debian's chromium")
+    pytest.skip(
+        f"needs Debian's chromium at {browser.CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+DEFAULT = ("sgd", "momentum", "rmsprop", "adam")
+PATHS_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  if (!gd || !gd._fullData) return [];
+  return gd._fullData.filter(d => d.mode === 'lines' && d.xaxis === 'x').map(d => d.legendgroup); }"""
+START_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  const t = gd._fullData.find(d => d.name === 'start'); return [t.x[0], t.y[0]]; }"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    with browser.streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_api.sync_playwright() as p:
+        b = browser.launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(server, chromium):
+    context = chromium.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(90_000)
+    pg.goto(server + "/?steps=300")
+    pg.wait_for_function(f"({PATHS_JS})().length === {len(DEFAULT)}")
+    yield pg
+    context.close()
+
+
+def test_page_loads_with_four_paths(page):
+    assert sorted(page.evaluate(PATHS_JS)) == sorted(DEFAULT)
+    assert page.get_by_text("Compare optimizers").is_visible()
+    # nothing non-finite in what was drawn
+    assert page.evaluate(
+        """() => document.querySelector('.js-plotly-plot')._fullData.every(
+             d => !d.y || Array.from(d.y).every(v => Number.isFinite(v)))"""
+    )
+
+
+def test_a_slider_move_redraws_the_path(page):
+    page.locator('[data-testid="stSidebar"] summary', has_text="Adam").click()
+    slider = page.locator(".st-key-hp-adam-lr input").first  # Streamlit tags a widget with its key
+    slider.wait_for(state="attached")
+    before = page.evaluate(browser.adam_path_signature_js())
+    slider.focus()
+    for _ in range(20):  # log₁₀ η by +0.2: η × 1.58
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"({browser.adam_path_signature_js()})() !== {before!r}")
+    page.wait_for_function("location.search.includes('adam.lr=0.01585')")  # 10^(−2 + 0.2)
+
+
+def test_a_click_on_the_map_moves_the_start(page):
+    target = (0.5, 0.0)
+    x, y = page.evaluate(
+        """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
+             const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+             return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)]; }""",
+        list(target),
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function(f"({START_JS})()[0] > 0")
+    sx, sy = page.evaluate(START_JS)
+    # the click lands on the nearest point of the click grid (spacing 0.1 on Rosenbrock's map)
+    assert abs(sx - target[0]) <= 0.1 and abs(sy - target[1]) <= 0.1
+    assert (
+        page.locator('[data-testid="stSidebar"] input[aria-label="start x"]').input_value()
+        == f"{sx:.3f}"
+    )
+
+
+def test_the_gif_download_is_a_valid_gif(page):
+    from PIL import Image
+
+    page.locator("summary", has_text="Export an animated GIF").click()
+    button = page.get_by_role("button", name="Make and download the GIF")
+    with page.expect_download() as info:
+        button.click()
+    data = Path(info.value.path()).read_bytes()
+    assert data[:6] in (b"GIF87a", b"GIF89a")
+    img = Image.open(io.BytesIO(data))
+    assert img.size == (640, 480)
+    assert img.n_frames == 200
