@@ -3,6 +3,8 @@
     optiscape list [--format json]
     optiscape run --surface rosenbrock --optimizer adam --start=-1.5,2 --steps 500 \\
                   --set lr=0.01 --set beta1=0.9 --format json      # or csv
+    optiscape gif --surface rosenbrock --optimizers sgd,momentum,rmsprop,adam \\
+                  --steps 300 --set adam.lr=0.05 --out rosenbrock.gif
 
 Bad arguments of any kind — argparse's own complaints and the engine's ``ValueError`` and
 ``KeyError`` alike — exit with status 2 and one line on stderr, ``optiscape: error: …``.
@@ -29,7 +31,9 @@ from typing import Any, NoReturn
 import numpy as np
 
 import optimizers
+import scenarios
 import surfaces
+from scenarios import export
 
 PROG = "optiscape"
 
@@ -62,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_list(commands)
     _add_run(commands)
+    _add_gif(commands)
     parser.set_defaults(handler=_missing_command(tuple(commands.choices)))
     return parser
 
@@ -229,14 +234,12 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--optimizer", required=True, metavar="NAME", help="optimizer name, e.g. adam")
-    p.add_argument(
+    _add_assignments(
+        p,
         "--set",
-        dest="hparams",
-        action="append",
-        type=_assignment,
-        default=[],
-        metavar="NAME=VALUE",
-        help="an optimizer hyperparameter, e.g. lr=0.01 (repeatable; unset ones take defaults)",
+        "hparams",
+        "NAME",
+        "an optimizer hyperparameter, e.g. lr=0.01 (unset ones take defaults)",
     )
     _add_path_options(p)
     p.add_argument(
@@ -252,14 +255,8 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
 def _add_path_options(p: argparse.ArgumentParser) -> None:
     """The options that fix a path apart from the optimizer (shared by run and, later, gif)."""
     p.add_argument("--surface", required=True, metavar="NAME", help="surface name, e.g. rosenbrock")
-    p.add_argument(
-        "--param",
-        dest="surface_params",
-        action="append",
-        type=_assignment,
-        default=[],
-        metavar="NAME=VALUE",
-        help="a surface parameter, e.g. kappa=100 for valley (repeatable)",
+    _add_assignments(
+        p, "--param", "surface_params", "NAME", "a surface parameter, e.g. kappa=100 for valley"
     )
     p.add_argument(
         "--start",
@@ -279,14 +276,8 @@ def _add_path_options(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="learning-rate schedule, e.g. cosine (default: constant)",
     )
-    p.add_argument(
-        "--schedule-set",
-        dest="schedule_params",
-        action="append",
-        type=_assignment,
-        default=[],
-        metavar="NAME=VALUE",
-        help="a schedule parameter, e.g. alpha=0.1 (repeatable)",
+    _add_assignments(
+        p, "--schedule-set", "schedule_params", "NAME", "a schedule parameter, e.g. alpha=0.1"
     )
     p.add_argument(
         "--noise",
@@ -295,6 +286,21 @@ def _add_path_options(p: argparse.ArgumentParser) -> None:
         help="standard deviation of Gaussian noise added to each gradient (default: 0)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed for the noise (default: 0)")
+
+
+def _add_assignments(
+    p: argparse.ArgumentParser, flag: str, dest: str, name: str, help: str
+) -> None:
+    """A repeatable ``FLAG NAME=VALUE`` option collected as a list of (name, text) pairs."""
+    p.add_argument(
+        flag,
+        dest=dest,
+        action="append",
+        type=_assignment,
+        default=[],
+        metavar=f"{name}=VALUE",
+        help=f"{help} (repeatable)",
+    )
 
 
 def _assignment(text: str) -> tuple[str, str]:
@@ -395,3 +401,99 @@ def _as_csv(t: optimizers.Trajectory) -> str:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# ----------------------------------------------------------------------------------- gif
+
+GIF_EXAMPLES = """examples:
+  optiscape gif --surface rosenbrock --optimizers sgd,momentum,rmsprop,adam --steps 300 \\
+                --out rosenbrock.gif
+  optiscape gif --surface valley --param kappa=50 --optimizers sgd,momentum \\
+                --set sgd.lr=0.015 --set momentum.lr=0.015 --steps 200 --frames 120 --out valley.gif
+"""
+
+
+def _add_gif(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "gif",
+        help="animate several optimizers on one surface into a GIF (the app's export)",
+        description="Render the animation the app's GIF button makes: the paths moving over\n"
+        "the contour map, the loss curves beside them.",
+        epilog=GIF_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--optimizers",
+        required=True,
+        metavar="A,B,...",
+        help=f"comma-separated optimizer names, at most {scenarios.LIMITS.max_runs}",
+    )
+    _add_assignments(
+        p, "--set", "hparams", "OPT.NAME", "a hyperparameter of one optimizer, e.g. adam.lr=0.05"
+    )
+    _add_path_options(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write the GIF")
+    p.add_argument("--frames", type=int, default=200, help="number of frames (default: 200)")
+    p.add_argument("--fps", type=int, default=20, help="frames per second (default: 20)")
+    p.add_argument(
+        "--size", type=_size, default=(640, 480), metavar="WxH", help="pixels (default: 640x480)"
+    )
+    p.set_defaults(handler=_gif)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT such as 640x480, got {text!r}"
+        ) from None
+    return w, h
+
+
+def _gif(args: argparse.Namespace) -> int:
+    names = [n.strip() for n in args.optimizers.split(",") if n.strip()]
+    if not names:
+        raise UsageError("--optimizers needs at least one name")
+    if len(names) > scenarios.LIMITS.max_runs or len(set(names)) != len(names):
+        raise UsageError(f"--optimizers: at most {scenarios.LIMITS.max_runs} distinct names")
+    per_optimizer: dict[str, list[tuple[str, str]]] = {n: [] for n in names}
+    for key, value in args.hparams:
+        opt, dot, name = key.partition(".")
+        if not dot or opt not in per_optimizer:
+            raise UsageError(
+                f"--set {key}={value}: write OPTIMIZER.NAME=VALUE for one of {','.join(names)}"
+            )
+        per_optimizer[opt].append((name, value))
+    try:
+        surface = surfaces.get(args.surface)
+        optimizers.schedules.get(args.schedule)
+        for n in names:
+            optimizers.get(n)
+    except KeyError as e:
+        raise UsageError(e.args[0]) from None
+    try:
+        settings = scenarios.Settings(
+            surface=surface.name,
+            surface_params=surface.resolve_params(_numbers(args.surface_params)),
+            start=args.start,
+            steps=args.steps,
+            runs=tuple(
+                scenarios.Run(n, optimizers.get(n).resolve_hparams(_numbers(per_optimizer[n])))
+                for n in names
+            ),
+            schedule=args.schedule,
+            schedule_params=_numbers(args.schedule_params),
+            noise=args.noise,
+            seed=args.seed,
+        )
+        data = export.gif_bytes(settings, frames=args.frames, fps=args.fps, size=args.size)
+    except ValueError as e:  # the engine and the renderer name the bad value
+        raise UsageError(str(e)) from None
+    try:
+        with open(args.out, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise UsageError(f"cannot write {args.out}: {e.strerror}") from None
+    print(f"wrote {args.out}: {len(data) / 1024:.0f} KB, {args.size[0]}x{args.size[1]}")
+    return 0

@@ -275,7 +275,7 @@ def page() -> None:
     st.dataframe(summary_table(surface, trajectories), hide_index=True, width="stretch")
     with st.expander("Update rules, with the values in use", expanded=False):
         update_rules(s)
-    export.gif_panel(s, surface, image, series(s, trajectories))
+    export.gif_panel(s, image, trajectories)
 
 
 page()

@@ -347,3 +347,56 @@ def test_closed_pipe_is_not_a_traceback(monkeypatch):
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+# ----------------------------------------------------------------------------------- gif
+
+
+def test_gif_writes_the_apps_animation(capsys, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "r.gif"
+    status, stdout, err = invoke(
+        capsys,
+        "gif",
+        "--surface=rosenbrock",
+        "--optimizers=sgd,momentum,rmsprop,adam",
+        "--steps=300",
+        "--set=adam.lr=0.05",
+        "--frames=50",
+        "--fps=10",
+        "--size=480x360",
+        f"--out={out}",
+    )
+    assert (status, err) == (0, "")
+    assert str(out) in stdout
+    with Image.open(out) as img:
+        assert (img.format, img.size, img.n_frames) == ("GIF", (480, 360), 50)
+        assert img.info["duration"] == 100
+
+
+GIF_BAD = {
+    "unknown optimizer": (["--optimizers=sgd,nope"], ["nope"]),
+    "repeated optimizer": (["--optimizers=sgd,sgd"], ["distinct"]),
+    "set for an unlisted optimizer": (["--optimizers=sgd", "--set=adam.lr=1"], ["adam.lr"]),
+    "set without optimizer": (["--optimizers=sgd", "--set=lr=1"], ["lr=1"]),
+    "out of range hparam": (["--optimizers=sgd", "--set=sgd.lr=99"], ["lr", "[1e-06, 10]"]),
+    "too many frames": (["--optimizers=sgd", "--frames=99999"], ["frames"]),
+    "bad size": (["--optimizers=sgd", "--size=big"], ["WIDTHxHEIGHT"]),
+    "tiny size": (["--optimizers=sgd", "--size=10x10"], ["width"]),
+    "bad fps": (["--optimizers=sgd", "--fps=0"], ["fps"]),
+    "unwritable out": (["--optimizers=sgd", "--out=/nonexistent/dir/x.gif"], ["cannot write"]),
+}
+
+
+@pytest.mark.parametrize(("argv", "names"), list(GIF_BAD.values()), ids=list(GIF_BAD))
+def test_gif_bad_arguments_exit_2_with_one_line(capsys, tmp_path, argv, names):
+    args = ["gif", "--surface=rosenbrock", "--steps=50", *argv]
+    if not any(a.startswith("--out") for a in argv):
+        args.append(f"--out={tmp_path / 'x.gif'}")
+    status, out, err = invoke(capsys, *args)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("optiscape: error: ")
+    for n in names:
+        assert n in err
+    assert not (tmp_path / "x.gif").exists()

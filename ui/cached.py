@@ -7,8 +7,7 @@ import streamlit as st
 import optimizers
 import surfaces
 from plots import compare, raster
-
-MAP_PIXELS = 480  # resolution of the shaded contour image sent to the browser
+from scenarios import export
 
 
 def _key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
@@ -46,7 +45,6 @@ def trajectory(
 def map_layers(surface: str, surface_params: tuple[tuple[str, float], ...]):
     """The shaded map (an RGB array and its PNG data URI) and the click grid, once per surface."""
     s = surfaces.get(surface)
-    _, _, z = surfaces.grid(s, dict(surface_params), MAP_PIXELS, MAP_PIXELS)
-    image = raster.shade(z, raster.levels(z, s.f_min, s.log_levels))
+    image = export.background(s, dict(surface_params))
     click = surfaces.grid(s, dict(surface_params), compare.CLICK_GRID, compare.CLICK_GRID)
     return image, raster.png_data_uri(image), click

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+import optimizers
 import scenarios
-import surfaces
-from plots import compare, gif
+from scenarios import export
 
 SIZES = {
     "480 × 360": (480, 360),
@@ -17,12 +17,7 @@ SIZES = {
 }
 
 
-def gif_panel(
-    s: scenarios.Settings,
-    surface: surfaces.Surface,
-    image: np.ndarray,
-    series: list[compare.Series],
-) -> None:
+def gif_panel(s: scenarios.Settings, image: np.ndarray, runs: list[optimizers.Trajectory]) -> None:
     with st.expander("Export an animated GIF", expanded=False):
         a, b, c = st.columns(3)
         frames = a.number_input(
@@ -32,31 +27,10 @@ def gif_panel(
             "frames per second", min_value=1, max_value=50, value=20, step=1, key="gif_fps"
         )
         size = c.selectbox("size", list(SIZES), index=1, key="gif_size")
-        paths = [
-            gif.GifPath(
-                label=x.label,
-                color=x.color,
-                xy=x.xy,
-                loss=x.loss
-                if surface.f_min is None
-                else np.maximum(x.loss - surface.f_min, compare.TINY),
-                diverged_at=x.diverged_at,
-            )
-            for x in series
-        ]
 
         def render() -> bytes:
-            return gif.render_gif(
-                image,
-                surface.domain,
-                paths,
-                minima=surface.minima + surface.local_minima,
-                start=s.start_point,
-                frames=int(frames),
-                fps=int(fps),
-                size=SIZES[size],
-                loss_log=surface.f_min is not None,
-                title=surface.title,
+            return export.gif_bytes(
+                s, frames=int(frames), fps=int(fps), size=SIZES[size], runs=runs, image=image
             )
 
         st.download_button(
@@ -68,3 +42,4 @@ def gif_panel(
             key="gif_download",
             icon="🎞️",
         )
+        st.caption("The same animation from a terminal: `optiscape gif`, see the README.")
