@@ -68,14 +68,14 @@ def bucket(steps: int) -> int:
 
 def float_dtype() -> np.dtype:
     """float32, or float64 when ``jax_enable_x64`` is on (the reference tests use it)."""
-    return np.dtype(jnp.result_type(float))
+    return np.dtype(np.float64 if jax.config.jax_enable_x64 else np.float32)
 
 
 @lru_cache(maxsize=256)
 def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
     """A jitted function running ``length`` steps; compiled once per argument dtype."""
 
-    def run(x0, hp, sp, mult, sigma, seed):
+    def run(x0, hp, sp, mult, sigma, seed, steps, lo, hi):
         f = partial(surface.expr, **sp) if sp else surface.expr
         value_and_grad = jax.value_and_grad(f)
 
@@ -90,9 +90,17 @@ def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
             return (x - hp["lr"] * m * direction, state), (x, loss)
 
         carry = (x0, opt.init(x0, hp))
-        steps = jnp.arange(length) if noisy else None
-        (x_end, _), (xs, losses) = jax.lax.scan(step, carry, (steps, mult))
-        return xs, losses, x_end, f(x_end)
+        t = jnp.arange(length) if noisy else None
+        (x_end, _), (xs, losses) = jax.lax.scan(step, carry, (t, mult))
+        xy = jnp.concatenate([xs, x_end[None]])
+        loss = jnp.concatenate([losses, f(x_end)[None]])
+        # Divergence, found here rather than in NumPy: the first row within the run whose
+        # point or loss is not finite or lies outside [lo, hi]; rows from it on become NaN.
+        ok = jnp.isfinite(loss) & jnp.all(jnp.isfinite(xy) & (xy >= lo) & (xy <= hi), axis=1)
+        bad = ~ok & (jnp.arange(length + 1) <= steps)
+        first = jnp.where(jnp.any(bad), jnp.argmax(bad), -1)
+        dead = (first >= 0) & (jnp.arange(length + 1) >= first)
+        return jnp.where(dead[:, None], jnp.nan, xy), jnp.where(dead, jnp.nan, loss), first
 
     return jax.jit(run, compiler_options=_compiler_options())
 
@@ -126,14 +134,11 @@ def _bounds(a: float, b: float) -> tuple[float, float]:
     return centre - BOUND * half * 2.0, centre + BOUND * half * 2.0
 
 
-def _first_divergence(surface: Surface, xy: np.ndarray, loss: np.ndarray) -> int | None:
+def _box(surface: Surface) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain."""
     (x0, x1), (y0, y1) = surface.domain
-    lo = np.array([_bounds(x0, x1)[0], _bounds(y0, y1)[0]])
-    hi = np.array([_bounds(x0, x1)[1], _bounds(y0, y1)[1]])
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(loss) & np.all(np.isfinite(xy) & (xy >= lo) & (xy <= hi), axis=1)
-    bad = np.flatnonzero(~ok)
-    return int(bad[0]) if bad.size else None
+    (lx, hx), (ly, hy) = _bounds(x0, x1), _bounds(y0, y1)
+    return np.array([lx, ly]), np.array([hx, hy])
 
 
 def _check_steps(steps: object) -> int:
@@ -189,20 +194,19 @@ def simulate(
     dtype = float_dtype()
     mult = np.ones(length, dtype)
     mult[:steps] = sch.values(1.0, steps, schp)
-    xs, losses, x_end, loss_end = _runner(o, s, length, sigma > 0.0)(
+    lo, hi = _box(s)
+    xy, loss, first = _runner(o, s, length, sigma > 0.0)(
         np.asarray(x0, dtype),
         {k: np.asarray(v, dtype) for k, v in hp.items()},
         {k: np.asarray(v, dtype) for k, v in sp.items()},
         mult,
         np.asarray(sigma, dtype),
         np.uint32(seed),
+        np.int32(steps),
+        lo.astype(dtype),
+        hi.astype(dtype),
     )
-    xy = np.concatenate([np.asarray(xs), np.asarray(x_end)[None]])[: steps + 1]
-    loss = np.concatenate([np.asarray(losses), np.asarray(loss_end)[None]])[: steps + 1]
-    diverged_at = _first_divergence(s, xy, loss)
-    if diverged_at is not None:
-        xy[diverged_at:] = np.nan
-        loss[diverged_at:] = np.nan
+    first = int(first)
     return Trajectory(
         surface=s.name,
         optimizer=o.name,
@@ -212,8 +216,8 @@ def simulate(
         schedule_params=schp,
         noise=sigma,
         seed=seed,
-        xy=xy,
-        loss=loss,
-        lr=(hp["lr"] * mult[:steps]).astype(dtype),
-        diverged_at=diverged_at,
+        xy=np.asarray(xy)[: steps + 1],
+        loss=np.asarray(loss)[: steps + 1],
+        lr=hp["lr"] * mult[:steps],
+        diverged_at=None if first < 0 else first,
     )
