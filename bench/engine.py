@@ -32,7 +32,6 @@ import jax.numpy as jnp
 import numpy as np
 
 import optimizers
-import surfaces
 from optimizers import engine
 
 STEPS = 1000
@@ -137,17 +136,8 @@ def ms(x: float) -> str:
 def runner_and_args(name: str, length: int, hparams: dict[str, float] | None):
     """The engine's jitted scan for ``name`` on rosenbrock, and its arguments exactly as
     ``engine.simulate`` builds them (noise off)."""
-    s, o = surfaces.get("rosenbrock"), optimizers.get(name)
-    dt = engine.float_dtype()
-    args = (
-        np.asarray(START, dt),
-        {k: np.asarray(v, dt) for k, v in o.resolve_hparams(hparams).items()},
-        {},
-        np.ones(length, dt),
-        np.asarray(0.0, dt),
-        np.uint32(0),
-    )
-    return engine._runner(o, s, length, False), args
+    p = engine.prepare("rosenbrock", name, start=START, steps=length, hparams=hparams)
+    return p.runner, p.args
 
 
 def warm_section(repeats: int) -> tuple[float, float]:

@@ -9,9 +9,10 @@ the step count rounded up to a power of two (then sliced).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -75,7 +76,7 @@ def float_dtype() -> np.dtype:
 def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
     """A jitted function running ``length`` steps; compiled once per argument dtype."""
 
-    def run(x0, hp, sp, mult, sigma, seed, steps, lo, hi):
+    def run(x0, hp, sp, mult, sigma, seed):
         f = partial(surface.expr, **sp) if sp else surface.expr
         value_and_grad = jax.value_and_grad(f)
 
@@ -87,20 +88,13 @@ def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
                 key = jax.random.fold_in(jax.random.key(seed), t)
                 g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
             direction, state = opt.update(g, state, x, hp, f)
-            return (x - hp["lr"] * m * direction, state), (x, loss)
+            return (x - hp["lr"] * m * direction, state), jnp.append(x, loss)
 
         carry = (x0, opt.init(x0, hp))
         t = jnp.arange(length) if noisy else None
-        (x_end, _), (xs, losses) = jax.lax.scan(step, carry, (t, mult))
-        xy = jnp.concatenate([xs, x_end[None]])
-        loss = jnp.concatenate([losses, f(x_end)[None]])
-        # Divergence, found here rather than in NumPy: the first row within the run whose
-        # point or loss is not finite or lies outside [lo, hi]; rows from it on become NaN.
-        ok = jnp.isfinite(loss) & jnp.all(jnp.isfinite(xy) & (xy >= lo) & (xy <= hi), axis=1)
-        bad = ~ok & (jnp.arange(length + 1) <= steps)
-        first = jnp.where(jnp.any(bad), jnp.argmax(bad), -1)
-        dead = (first >= 0) & (jnp.arange(length + 1) >= first)
-        return jnp.where(dead[:, None], jnp.nan, xy), jnp.where(dead, jnp.nan, loss), first
+        (x_end, _), rows = jax.lax.scan(step, carry, (t, mult))
+        # one (length + 1, 3) array of x, y, f: a single transfer back to NumPy
+        return jnp.concatenate([rows, jnp.append(x_end, f(x_end))[None]])
 
     return jax.jit(run, compiler_options=_compiler_options())
 
@@ -134,11 +128,23 @@ def _bounds(a: float, b: float) -> tuple[float, float]:
     return centre - BOUND * half * 2.0, centre + BOUND * half * 2.0
 
 
-def _box(surface: Surface) -> tuple[np.ndarray, np.ndarray]:
-    """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain."""
+@lru_cache(maxsize=256)
+def _box(surface: Surface, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain
+    (in the path's dtype: comparing float32 with float64 would convert the whole path)."""
     (x0, x1), (y0, y1) = surface.domain
     (lx, hx), (ly, hy) = _bounds(x0, x1), _bounds(y0, y1)
-    return np.array([lx, ly]), np.array([hx, hy])
+    return np.array([lx, ly], dtype), np.array([hx, hy], dtype)
+
+
+def _first_divergence(surface: Surface, xy: np.ndarray, loss: np.ndarray) -> int | None:
+    lo, hi = _box(surface, xy.dtype)
+    # The common case first, in whole-array tests (a reduction along the short axis costs
+    # ten times more); NaN fails every comparison, so the bounds also catch non-finite points.
+    if np.isfinite(loss).all() and (xy >= lo).all() and (xy <= hi).all():
+        return None
+    ok = np.isfinite(loss) & np.all((xy >= lo) & (xy <= hi), axis=1)
+    return int(np.argmin(ok))
 
 
 def _check_steps(steps: object) -> int:
@@ -161,6 +167,62 @@ def _check_noise(noise: object, seed: object) -> tuple[float, int]:
     return sigma, int(seed)
 
 
+class Prepared(NamedTuple):
+    """A validated run: the jitted function and its arguments (what `simulate` calls)."""
+
+    surface: Surface
+    optimizer: Optimizer
+    schedule: schedules.Schedule
+    steps: int
+    hparams: dict[str, float]
+    surface_params: dict[str, float]
+    schedule_params: dict[str, float]
+    noise: float
+    seed: int
+    runner: Callable
+    args: tuple
+
+
+def prepare(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    *,
+    start: tuple[float, float] | None = None,
+    steps: int = 500,
+    hparams: Mapping[str, object] | None = None,
+    surface_params: Mapping[str, object] | None = None,
+    schedule: schedules.Schedule | str = "constant",
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Prepared:
+    """Validate everything and build the jitted call; see `simulate` for the arguments."""
+    s = surfaces.get(surface) if isinstance(surface, str) else surface
+    o = _registry.get(optimizer) if isinstance(optimizer, str) else optimizer
+    sch = schedules.get(schedule) if isinstance(schedule, str) else schedule
+    steps = _check_steps(steps)
+    hp = o.resolve_hparams(hparams)
+    sp = s.resolve_params(surface_params)
+    schp = sch.resolve_params(schedule_params)
+    x0 = _check_start(s, s.start if start is None else start)
+    sigma, seed = _check_noise(noise, seed)
+
+    length = bucket(steps)
+    dtype = float_dtype()
+    mult = np.ones(length, dtype)
+    mult[:steps] = sch.values(1.0, steps, schp)
+    args = (
+        np.asarray(x0, dtype),
+        {k: np.asarray(v, dtype) for k, v in hp.items()},
+        {k: np.asarray(v, dtype) for k, v in sp.items()},
+        mult,
+        np.asarray(sigma, dtype),
+        np.uint32(seed),
+    )
+    runner = _runner(o, s, length, sigma > 0.0)
+    return Prepared(s, o, sch, steps, hp, sp, schp, sigma, seed, runner, args)
+
+
 def simulate(
     surface: Surface | str,
     optimizer: Optimizer | str,
@@ -180,44 +242,36 @@ def simulate(
     defaults; an unknown name, an out-of-range or non-finite value raises ``ValueError``
     naming it. Divergence never raises: it is reported in ``diverged_at``.
     """
-    s = surfaces.get(surface) if isinstance(surface, str) else surface
-    o = _registry.get(optimizer) if isinstance(optimizer, str) else optimizer
-    sch = schedules.get(schedule) if isinstance(schedule, str) else schedule
-    steps = _check_steps(steps)
-    hp = o.resolve_hparams(hparams)
-    sp = s.resolve_params(surface_params)
-    schp = sch.resolve_params(schedule_params)
-    x0 = _check_start(s, s.start if start is None else start)
-    sigma, seed = _check_noise(noise, seed)
-
-    length = bucket(steps)
-    dtype = float_dtype()
-    mult = np.ones(length, dtype)
-    mult[:steps] = sch.values(1.0, steps, schp)
-    lo, hi = _box(s)
-    xy, loss, first = _runner(o, s, length, sigma > 0.0)(
-        np.asarray(x0, dtype),
-        {k: np.asarray(v, dtype) for k, v in hp.items()},
-        {k: np.asarray(v, dtype) for k, v in sp.items()},
-        mult,
-        np.asarray(sigma, dtype),
-        np.uint32(seed),
-        np.int32(steps),
-        lo.astype(dtype),
-        hi.astype(dtype),
-    )
-    first = int(first)
-    return Trajectory(
-        surface=s.name,
-        optimizer=o.name,
-        hparams=hp,
-        surface_params=sp,
-        schedule=sch.name,
-        schedule_params=schp,
-        noise=sigma,
+    p = prepare(
+        surface,
+        optimizer,
+        start=start,
+        steps=steps,
+        hparams=hparams,
+        surface_params=surface_params,
+        schedule=schedule,
+        schedule_params=schedule_params,
+        noise=noise,
         seed=seed,
-        xy=np.asarray(xy)[: steps + 1],
-        loss=np.asarray(loss)[: steps + 1],
-        lr=hp["lr"] * mult[:steps],
-        diverged_at=None if first < 0 else first,
+    )
+    rows = np.asarray(p.runner(*p.args))[: p.steps + 1]
+    xy, loss = rows[:, :2].copy(), rows[:, 2].copy()
+    n = p.steps
+    diverged_at = _first_divergence(p.surface, xy, loss)
+    if diverged_at is not None:
+        xy[diverged_at:] = np.nan
+        loss[diverged_at:] = np.nan
+    return Trajectory(
+        surface=p.surface.name,
+        optimizer=p.optimizer.name,
+        hparams=p.hparams,
+        surface_params=p.surface_params,
+        schedule=p.schedule.name,
+        schedule_params=p.schedule_params,
+        noise=p.noise,
+        seed=p.seed,
+        xy=xy,
+        loss=loss,
+        lr=p.hparams["lr"] * p.args[3][:n],
+        diverged_at=diverged_at,
     )

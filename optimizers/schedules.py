@@ -43,7 +43,7 @@ class Schedule(NamedTuple):
         """η_t for t = 0 … steps − 1, float64."""
         p = self.resolve_params(params)
         t = np.arange(steps, dtype=np.float64)
-        return lr * np.broadcast_to(self.multiplier(t, steps, **p), t.shape).astype(np.float64)
+        return lr * self.multiplier(t, steps, **p)
 
 
 REGISTRY: Registry[Schedule] = Registry("schedule")
