@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_POINTS = 600  # per drawn line: more is invisible at chart size and costs round-trip time
-CLICK_GRID = 41  # invisible points per side that catch clicks on the map (and show f on hover)
+MAX_POINTS = 400  # per drawn line: more is invisible at chart size and costs redraw time
+CLICK_GRID = 25  # invisible points per side that catch clicks on the map (and show f on hover)
 TINY = 1e-12  # floor for a log-scale gap f − f* that reached exactly zero
 
 
@@ -85,7 +85,7 @@ def _markers_at(series: Sequence[Series], step: int, f_min: float | None) -> lis
 
 
 def compare_figure(
-    view: MapView, series: Sequence[Series], frames: int = 60, height: int = 560
+    view: MapView, series: Sequence[Series], frames: int = 40, height: int = 560
 ) -> dict:
     """The whole figure as a dict for ``st.plotly_chart`` (or ``plotly.io``)."""
     (x0, x1), (y0, y1) = view.domain
@@ -224,7 +224,9 @@ def compare_figure(
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
         "hovermode": "closest",
-        "dragmode": False,
+        # what st.plotly_chart sets for point selection anyway: matching it up front saves the
+        # browser a second full redraw on every update; fixed ranges make "pan" a no-op
+        "dragmode": "pan",
         "clickmode": "event+select",
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "x": 0.0, "y": 1.06, "xanchor": "left", "yanchor": "bottom"},
@@ -234,6 +236,7 @@ def compare_figure(
             "title": {"text": "x"},
             "showgrid": False,
             "zeroline": False,
+            "fixedrange": True,
             "constrain": "domain",
         },
         "yaxis": {
@@ -242,17 +245,19 @@ def compare_figure(
             "title": {"text": "y"},
             "showgrid": False,
             "zeroline": False,
+            "fixedrange": True,
             "scaleanchor": "x",
             "scaleratio": 1,
             "constrain": "domain",
         },
-        "xaxis2": {"domain": [0.66, 1.0], "anchor": "y2"},
+        "xaxis2": {"domain": [0.66, 1.0], "anchor": "y2", "fixedrange": True},
         "yaxis2": {
             "domain": [0.5, 1.0],
             "anchor": "x2",
             "type": axis_type,
             "title": {"text": axis_title},
             "exponentformat": "power",
+            "fixedrange": True,
             **({"dtick": 1} if axis_type == "log" else {}),  # decades only: minor labels clutter
         },
         "xaxis3": {
@@ -260,6 +265,7 @@ def compare_figure(
             "anchor": "y3",
             "matches": "x2",
             "title": {"text": "step"},
+            "fixedrange": True,
         },
         "yaxis3": {
             "domain": [0.14, 0.36],
@@ -267,6 +273,7 @@ def compare_figure(
             "title": {"text": "η<sub>t</sub>"},
             "exponentformat": "power",
             "rangemode": "tozero",
+            "fixedrange": True,
         },
         "images": [
             {

@@ -13,6 +13,8 @@ from pathlib import Path
 import browser  # tests/browser.py (pytest puts tests/ on sys.path)
 import pytest
 
+from plots import compare
+
 pytestmark = pytest.mark.browser
 
 if not Path(browser.CHROMIUM).exists():
@@ -92,8 +94,9 @@ def test_a_click_on_the_map_moves_the_start(page):
     page.mouse.click(x, y)
     page.wait_for_function(f"({START_JS})()[0] > 0")
     sx, sy = page.evaluate(START_JS)
-    # the click lands on the nearest point of the click grid (spacing 0.1 on Rosenbrock's map)
-    assert abs(sx - target[0]) <= 0.1 and abs(sy - target[1]) <= 0.1
+    # the click lands on the nearest point of the click grid
+    spacing = 4.0 / (compare.CLICK_GRID - 1)  # Rosenbrock's map is 4 × 4
+    assert abs(sx - target[0]) <= spacing / 2 and abs(sy - target[1]) <= spacing / 2
     assert (
         page.locator('[data-testid="stSidebar"] input[aria-label="start x"]').input_value()
         == f"{sx:.3f}"
