@@ -258,7 +258,7 @@ def compare_figure(
             "title": {"text": axis_title},
             "exponentformat": "power",
             "fixedrange": True,
-            **({"dtick": 1} if axis_type == "log" else {}),  # decades only: minor labels clutter
+            **({"dtick": _decade_step(series, view.f_min)} if axis_type == "log" else {}),
         },
         "xaxis3": {
             "domain": [0.66, 1.0],
@@ -366,6 +366,16 @@ def compare_figure(
         ],
     }
     return {"data": data, "layout": layout, "frames": figure_frames}
+
+
+def _decade_step(series: Sequence[Series], f_min: float | None) -> int:
+    """Label every k-th decade of the log loss axis: about six labels, never minor ones."""
+    values = [_loss_values(s.loss[: s.last + 1], f_min) for s in series if s.last >= 0]
+    if not values:
+        return 1
+    v = np.concatenate(values)
+    decades = np.log10(v.max()) - np.log10(v.min())
+    return max(1, int(np.ceil(decades / 6)))
 
 
 def _num(v: float) -> float:
