@@ -93,8 +93,9 @@ def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
         carry = (x0, opt.init(x0, hp))
         t = jnp.arange(length) if noisy else None
         (x_end, _), rows = jax.lax.scan(step, carry, (t, mult))
-        # one (length + 1, 3) array of x, y, f: a single transfer back to NumPy
-        return jnp.concatenate([rows, jnp.append(x_end, f(x_end))[None]])
+        # One (3, length + 1) array of x, y and f: a single transfer back to NumPy, and each
+        # coordinate contiguous for the divergence test.
+        return jnp.concatenate([rows, jnp.append(x_end, f(x_end))[None]]).T
 
     return jax.jit(run, compiler_options=_compiler_options())
 
@@ -129,21 +130,22 @@ def _bounds(a: float, b: float) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=256)
-def _box(surface: Surface, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain
-    (in the path's dtype: comparing float32 with float64 would convert the whole path)."""
+def _box(surface: Surface) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain."""
     (x0, x1), (y0, y1) = surface.domain
     (lx, hx), (ly, hy) = _bounds(x0, x1), _bounds(y0, y1)
-    return np.array([lx, ly], dtype), np.array([hx, hy], dtype)
+    return (lx, ly), (hx, hy)
 
 
-def _first_divergence(surface: Surface, xy: np.ndarray, loss: np.ndarray) -> int | None:
-    lo, hi = _box(surface, xy.dtype)
-    # The common case first, in whole-array tests (a reduction along the short axis costs
-    # ten times more); NaN fails every comparison, so the bounds also catch non-finite points.
-    if np.isfinite(loss).all() and (xy >= lo).all() and (xy <= hi).all():
+def _first_divergence(surface: Surface, cols: np.ndarray) -> int | None:
+    """The first column of (x, y, f) ``cols`` that is not finite or lies outside the box."""
+    (lx, ly), (hx, hy) = _box(surface)
+    x, y, f = cols
+    # The common case in five contiguous reductions; NaN fails every comparison, so the
+    # bounds also catch non-finite points.
+    if np.isfinite(f).all() and lx <= x.min() and x.max() <= hx and ly <= y.min() and y.max() <= hy:
         return None
-    ok = np.isfinite(loss) & np.all((xy >= lo) & (xy <= hi), axis=1)
+    ok = np.isfinite(f) & (x >= lx) & (x <= hx) & (y >= ly) & (y <= hy)
     return int(np.argmin(ok))
 
 
@@ -254,10 +256,10 @@ def simulate(
         noise=noise,
         seed=seed,
     )
-    rows = np.asarray(p.runner(*p.args))[: p.steps + 1]
-    xy, loss = rows[:, :2].copy(), rows[:, 2].copy()
     n = p.steps
-    diverged_at = _first_divergence(p.surface, xy, loss)
+    cols = np.asarray(p.runner(*p.args))[:, : n + 1]  # x, y, f
+    xy, loss = cols[:2].T.copy(), cols[2].copy()
+    diverged_at = _first_divergence(p.surface, cols)
     if diverged_at is not None:
         xy[diverged_at:] = np.nan
         loss[diverged_at:] = np.nan

@@ -17,6 +17,7 @@ steps changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -41,9 +42,18 @@ class Schedule(NamedTuple):
         self, lr: float, steps: int, params: Mapping[str, object] | None = None
     ) -> np.ndarray:
         """η_t for t = 0 … steps − 1, float64."""
-        p = self.resolve_params(params)
-        t = np.arange(steps, dtype=np.float64)
-        return lr * self.multiplier(t, steps, **p)
+        return lr * _multipliers(self, steps, tuple(sorted(self.resolve_params(params).items())))
+
+
+@lru_cache(maxsize=128)
+def _multipliers(
+    schedule: Schedule, steps: int, params: tuple[tuple[str, float], ...]
+) -> np.ndarray:
+    # Cached: a slider move on η or β recomputes nothing here. Read-only, as it is shared.
+    t = np.arange(steps, dtype=np.float64)
+    m = np.array(np.broadcast_to(schedule.multiplier(t, steps, **dict(params)), t.shape))
+    m.flags.writeable = False
+    return m
 
 
 REGISTRY: Registry[Schedule] = Registry("schedule")
