@@ -619,56 +619,18 @@ def figure_in_process(url_query: dict[str, str]) -> None:
 
     streamlit_logger.set_log_level("error")  # outside `streamlit run`: no runtime warnings
 
-    import optimizers
     import scenarios
-    import surfaces
-    from plots import compare, lean, palette
+    from plots import lean
+    from scenarios import view
     from ui import cached
 
     imported = time.monotonic() - t
 
     s, _ = scenarios.decode(url_query)
-    surface = surfaces.get(s.surface)
-    key = cached._key
 
-    def build() -> dict:
-        trajectories = [
-            cached.trajectory(
-                s.surface,
-                r.optimizer,
-                s.start_point,
-                s.steps,
-                key(r.hparams),
-                key(s.surface_params),
-                s.schedule,
-                key(s.schedule_params),
-                s.noise,
-                s.seed,
-            )
-            for r in s.runs
-        ]
-        _, uri, click_grid = cached.map_layers(s.surface, key(s.surface_params))
-        view = compare.MapView(
-            surface.domain,
-            uri,
-            surface.minima + surface.local_minima,
-            s.start_point,
-            surface.f_min,
-            click_grid,
-        )
-        series = [
-            compare.Series(
-                key=tr.optimizer,
-                label=optimizers.get(tr.optimizer).title,
-                color=palette.path_color(tr.optimizer, i),
-                xy=tr.xy,
-                loss=tr.loss,
-                lr=tr.lr,
-                diverged_at=tr.diverged_at,
-            )
-            for i, tr in enumerate(trajectories)
-        ]
-        return compare.compare_figure(view, series)
+    def build() -> dict:  # what the page does, through the same functions
+        _, uri, click_grid = cached.map_layers(s.surface, cached.key(s.surface_params))
+        return view.compare_figure(s, cached.runs(s), uri, click_grid)
 
     t = time.monotonic()
     build()  # first call: compile and fill the caches

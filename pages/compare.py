@@ -7,8 +7,8 @@ import streamlit as st
 import optimizers
 import scenarios
 import surfaces
-from plots import compare, lean, palette
-from scenarios import LIMITS
+from plots import lean
+from scenarios import LIMITS, view
 from ui import cached, controls, export, state
 
 MAP_KEY = "map"
@@ -153,42 +153,6 @@ def sidebar() -> scenarios.Settings:
     )
 
 
-def run_all(s: scenarios.Settings) -> list[optimizers.Trajectory]:
-    key = cached._key
-    return [
-        cached.trajectory(
-            s.surface,
-            r.optimizer,
-            s.start_point,
-            s.steps,
-            key(r.hparams),
-            key(s.surface_params),
-            s.schedule,
-            key(s.schedule_params),
-            s.noise,
-            s.seed,
-        )
-        for r in s.runs
-    ]
-
-
-def series(
-    s: scenarios.Settings, trajectories: list[optimizers.Trajectory]
-) -> list[compare.Series]:
-    return [
-        compare.Series(
-            key=t.optimizer,
-            label=optimizers.get(t.optimizer).title,
-            color=palette.path_color(t.optimizer, i),
-            xy=t.xy,
-            loss=t.loss,
-            lr=t.lr,
-            diverged_at=t.diverged_at,
-        )
-        for i, t in enumerate(trajectories)
-    ]
-
-
 def _fmt(v: float | int | None, spec: str = ".4g") -> str:
     return "—" if v is None else format(v, spec)
 
@@ -254,26 +218,20 @@ def page() -> None:
         st.info("Choose one or more optimizers in the sidebar.")
         return
 
-    trajectories = run_all(s)
-    image, uri, click_grid = cached.map_layers(s.surface, cached._key(s.surface_params))
-    view = compare.MapView(
-        surface.domain,
-        uri,
-        surface.minima + surface.local_minima,
-        s.start_point,
-        surface.f_min,
-        click_grid,
-    )
+    trajectories = cached.runs(s)
+    image, uri, click_grid = cached.map_layers(s.surface, cached.key(s.surface_params))
     st.plotly_chart(
-        lean.LeanFigure(compare.compare_figure(view, series(s, trajectories))),
+        lean.LeanFigure(view.compare_figure(s, trajectories, uri, click_grid)),
         key=MAP_KEY,
         on_select=map_clicked,
         selection_mode="points",
         config={"displayModeBar": False},
         theme=None,
     )
-    st.dataframe(summary_table(surface, trajectories), hide_index=True, width="stretch")
-    with st.expander("Update rules, with the values in use", expanded=False):
+    # A static table and rules drawn only on request: a data grid and eight KaTeX blocks
+    # redrawn on every slider move cost the browser about 200 ms (bench/latency.py).
+    st.table(summary_table(surface, trajectories))
+    if st.toggle("Show the update rules, with the values in use", key="show_rules"):
         update_rules(s)
     export.gif_panel(s, image, trajectories)
 

@@ -71,7 +71,7 @@ def test_default_view_draws_the_four_default_optimizers(default_app):
         assert np.allclose(path[0], (-1.5, 2.0))
         assert np.isfinite(path).all()
     assert not default_app.warning
-    assert len(default_app.dataframe) == 1
+    assert len(default_app.table) == 1
 
 
 def test_moving_a_slider_changes_the_plotted_path():
@@ -191,8 +191,11 @@ def test_each_preset_loads_in_one_click(preset):
         assert np.isfinite(_path(fig, r.optimizer)).all()
 
 
-def test_the_update_rules_show_the_registry_latex_and_current_values(default_app):
-    latex = [e.value for e in default_app.latex]
+def test_the_update_rules_show_the_registry_latex_and_current_values():
+    at = _app()
+    assert not [e for e in at.latex if "x_{t+1}" in e.value]  # drawn only on request
+    at.toggle(key="show_rules").set_value(True).run()
+    latex = [e.value for e in at.latex]
     for name in ("sgd", "momentum", "rmsprop", "adam"):
         assert any(optimizers.get(name).latex in v for v in latex)
     assert any(r"\eta  = 0.01" in v and r"\beta _1 = 0.9" in v and "10^{-8}" in v for v in latex)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 import optimizers
+import scenarios
 import surfaces
 from plots import compare, raster
 from scenarios import export
 
 
-def _key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
+def key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    """A parameter dict as a hashable cache key."""
     return tuple(sorted(params.items()))
 
 
@@ -48,3 +50,22 @@ def map_layers(surface: str, surface_params: tuple[tuple[str, float], ...]):
     image = export.background(s, dict(surface_params))
     click = surfaces.grid(s, dict(surface_params), compare.CLICK_GRID, compare.CLICK_GRID)
     return image, raster.png_data_uri(image), click
+
+
+def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
+    """Every run of a Compare view, each from the cache when it was computed before."""
+    return [
+        trajectory(
+            s.surface,
+            r.optimizer,
+            s.start_point,
+            s.steps,
+            key(r.hparams),
+            key(s.surface_params),
+            s.schedule,
+            key(s.schedule_params),
+            s.noise,
+            s.seed,
+        )
+        for r in s.runs
+    ]

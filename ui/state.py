@@ -6,8 +6,8 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from scenarios import LIMITS, Run, Settings
-from ui.controls import ensure, from_widget, set_value
+from scenarios import Settings
+from ui.controls import set_value
 
 
 def hp_key(optimizer: str, name: str) -> str:
@@ -52,29 +52,3 @@ def switch_surface() -> None:
     st.session_state["start_x"], st.session_state["start_y"] = s.start
     for p in s.params:
         set_value(sp_key(s.name, p.name), p, p.default)
-
-
-def read_params(prefix_key, entity: str, params) -> dict[str, float]:
-    out = {}
-    for p in params:
-        key = prefix_key(entity, p.name)
-        ensure(key, p)
-        out[p.name] = from_widget(p, st.session_state[key])
-    return out
-
-
-def clamp_steps(v: int) -> int:
-    return int(min(max(v, LIMITS.steps.low), LIMITS.steps.high))
-
-
-__all__ = [
-    "Run",
-    "clamp_steps",
-    "hp_key",
-    "read_params",
-    "reset_optimizer",
-    "sch_key",
-    "sp_key",
-    "switch_surface",
-    "write",
-]
