@@ -11,14 +11,17 @@ from surfaces._grid import grid
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve
 from surfaces._surface import Domain, Point, Surface
+from surfaces.formula import FormulaError, from_formula
 
 __all__ = [
     "REGISTRY",
     "Domain",
+    "FormulaError",
     "Param",
     "Point",
     "Registry",
     "Surface",
+    "from_formula",
     "get",
     "grid",
     "names",
