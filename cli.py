@@ -254,7 +254,19 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
 
 def _add_path_options(p: argparse.ArgumentParser) -> None:
     """The options that fix a path apart from the optimizer (shared by run and, later, gif)."""
-    p.add_argument("--surface", required=True, metavar="NAME", help="surface name, e.g. rosenbrock")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--surface", metavar="NAME", help="surface name, e.g. rosenbrock")
+    which.add_argument(
+        "--formula",
+        metavar="TEXT",
+        help="a surface typed as f(x, y), e.g. 'x**2 + 10*y**2 + sin(3*x)' (instead of --surface)",
+    )
+    p.add_argument(
+        "--domain",
+        type=_domain,
+        metavar="X0,X1,Y0,Y1",
+        help="the map of a --formula surface (default: -3,3,-3,3)",
+    )
     _add_assignments(
         p, "--param", "surface_params", "NAME", "a surface parameter, e.g. kappa=100 for valley"
     )
@@ -310,6 +322,31 @@ def _assignment(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _domain(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    try:
+        x0, x1, y0, y1 = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected four numbers X0,X1,Y0,Y1, got {text!r}"
+        ) from None
+    return (x0, x1), (y0, y1)
+
+
+def _surface(args: argparse.Namespace) -> surfaces.Surface:
+    """The registered surface named by --surface, or the one --formula types."""
+    if args.formula is None:
+        if args.domain is not None:
+            raise UsageError("--domain goes with --formula; a named surface has its own")
+        try:
+            return surfaces.get(args.surface)
+        except KeyError as e:  # e.args[0]: str(KeyError) would wrap the message in quotes
+            raise UsageError(e.args[0]) from None
+    try:
+        return surfaces.from_formula(args.formula, domain=args.domain, start=args.start)
+    except ValueError as e:  # FormulaError names the position; a bad domain or start too
+        raise UsageError(f"--formula: {e}") from None
+
+
 def _point(text: str) -> tuple[float, float]:
     try:
         x, y = (float(v) for v in text.split(","))
@@ -333,8 +370,8 @@ def _numbers(pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    surface = _surface(args)
     try:
-        surface = surfaces.get(args.surface)
         optimizer = optimizers.get(args.optimizer)
         schedule = optimizers.schedules.get(args.schedule)
     except KeyError as e:  # e.args[0]: str(KeyError) would wrap the message in quotes
@@ -465,8 +502,8 @@ def _gif(args: argparse.Namespace) -> int:
                 f"--set {key}={value}: write OPTIMIZER.NAME=VALUE for one of {','.join(names)}"
             )
         per_optimizer[opt].append((name, value))
+    surface = _surface(args)
     try:
-        surface = surfaces.get(args.surface)
         optimizers.schedules.get(args.schedule)
         for n in names:
             optimizers.get(n)
@@ -476,7 +513,7 @@ def _gif(args: argparse.Namespace) -> int:
         settings = scenarios.Settings(
             surface=surface.name,
             surface_params=surface.resolve_params(_numbers(args.surface_params)),
-            start=args.start,
+            start=surface.start if args.start is None else args.start,
             steps=args.steps,
             runs=tuple(
                 scenarios.Run(n, optimizers.get(n).resolve_hparams(_numbers(per_optimizer[n])))
@@ -487,7 +524,9 @@ def _gif(args: argparse.Namespace) -> int:
             noise=args.noise,
             seed=args.seed,
         )
-        data = export.gif_bytes(settings, frames=args.frames, fps=args.fps, size=args.size)
+        data = export.gif_bytes(
+            settings, frames=args.frames, fps=args.fps, size=args.size, surface=surface
+        )
     except ValueError as e:  # the engine and the renderer name the bad value
         raise UsageError(str(e)) from None
     try:

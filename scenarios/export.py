@@ -20,10 +20,14 @@ def background(surface: surfaces.Surface, params: dict[str, float]) -> np.ndarra
     return raster.shade(z, raster.levels(z, surface.f_min, surface.log_levels))
 
 
-def trajectories(s: Settings) -> list[optimizers.Trajectory]:
+def trajectories(
+    s: Settings, surface: surfaces.Surface | None = None
+) -> list[optimizers.Trajectory]:
+    """The runs of ``s``; ``surface`` stands in for ``s.surface`` when it is not registered
+    (a typed formula)."""
     return [
         optimizers.simulate(
-            s.surface,
+            surface or s.surface,
             r.optimizer,
             start=s.start_point,
             steps=s.steps,
@@ -62,15 +66,18 @@ def gif_bytes(
     size: tuple[int, int] = (640, 480),
     runs: Sequence[optimizers.Trajectory] | None = None,
     image: np.ndarray | None = None,
+    surface: surfaces.Surface | None = None,
 ) -> bytes:
-    """The animation of ``s``; pass ``runs`` and ``image`` when they are already computed."""
-    surface = surfaces.get(s.surface)
+    """The animation of ``s``; pass ``runs`` and ``image`` when they are already computed, and
+    ``surface`` for one that is not in the registry (then ``s.start`` must be set)."""
+    custom = surface
+    surface = surface or surfaces.get(s.surface)
     if not s.runs:
         raise ValueError("choose at least one optimizer")
     return gif.render_gif(
         background(surface, s.surface_params) if image is None else image,
         surface.domain,
-        gif_paths(surface, trajectories(s) if runs is None else runs),
+        gif_paths(surface, trajectories(s, custom) if runs is None else runs),
         minima=surface.minima + surface.local_minima,
         start=s.start_point,
         frames=frames,

@@ -400,3 +400,63 @@ def test_gif_bad_arguments_exit_2_with_one_line(capsys, tmp_path, argv, names):
     for n in names:
         assert n in err
     assert not (tmp_path / "x.gif").exists()
+
+
+# ------------------------------------------------------------------------------- formula
+
+
+def test_run_accepts_a_typed_formula(capsys):
+    status, out, err = invoke(
+        capsys,
+        "run",
+        "--formula=x**2 + 10*y**2",
+        "--domain=-2,2,-1,1",
+        "--start=1.5,0.5",
+        "--optimizer=sgd",
+        "--set=lr=0.01",
+        "--steps=50",
+    )
+    assert (status, err) == (0, "")
+    got = strict_json(out)
+    assert got["surface"] == "custom"
+    # an independent reference: SGD on x² + 10y² is x ← (1 − 2η)x, y ← (1 − 20η)y
+    x, y = 1.5 * 0.98 ** np.arange(51), 0.5 * 0.8 ** np.arange(51)
+    assert np.allclose(column(got["xy"]), np.stack([x, y], axis=1), rtol=1e-5, atol=1e-7)
+
+
+def test_gif_accepts_a_typed_formula(capsys, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "f.gif"
+    status, _, err = invoke(
+        capsys,
+        "gif",
+        "--formula=(x-1)**2 + 5*(y+0.5)**2",
+        "--domain=-2,3,-2,2",
+        "--optimizers=sgd,adam",
+        "--steps=100",
+        "--frames=20",
+        f"--out={out}",
+    )
+    assert (status, err) == (0, "")
+    with Image.open(out) as img:
+        assert img.n_frames == 20
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--formula=2x"], "write 2*x"),
+        (["--formula=__import__('os')"], "unknown name '__import__'"),
+        (["--formula=x", "--domain=1,0,0,1"], "domain"),
+        (["--formula=x", "--domain=a,b"], "X0,X1,Y0,Y1"),
+        (["--surface=rosenbrock", "--domain=0,1,0,1"], "--domain goes with --formula"),
+        (["--surface=rosenbrock", "--formula=x"], "not allowed with"),
+        (["--formula=x", "--start=9,9"], "start"),
+    ],
+)
+def test_bad_formulas_exit_2_with_one_line(capsys, argv, named):
+    status, out, err = invoke(capsys, "run", "--optimizer=sgd", *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("optiscape: error: ")
+    assert named in err
