@@ -8,41 +8,23 @@ event ``/jax/core/compile/backend_compile_duration``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
 import math
-from collections.abc import Iterator
 
 import hypothesis.strategies as st
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from compiles import count_compiles  # tests/compiles.py
 from hypothesis import assume, given, settings
 
 import optimizers
 import surfaces
 from optimizers import schedules
 
-COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
 HYPOTHESIS_STEPS = 50  # one fixed count: one compile per (optimizer, surface) pair
-
-
-@contextlib.contextmanager
-def count_compiles() -> Iterator[list[float]]:
-    """Collect the duration of every XLA compilation made inside the block."""
-    events: list[float] = []
-
-    def listener(event: str, duration: float, **kwargs: object) -> None:
-        if event == COMPILE_EVENT:
-            events.append(duration)
-
-    jax.monitoring.register_event_duration_secs_listener(listener)
-    try:
-        yield events
-    finally:
-        jax.monitoring.unregister_event_duration_listener(listener)
 
 
 def _bounds(surface: surfaces.Surface) -> tuple[np.ndarray, np.ndarray]:

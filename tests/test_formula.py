@@ -8,12 +8,12 @@ from __future__ import annotations
 import builtins
 import contextlib
 import time
-from collections.abc import Iterator
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from compiles import count_compiles  # tests/compiles.py
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,6 @@ import surfaces
 from surfaces import FormulaError, from_formula
 from surfaces.formula import MAX_DEPTH, MAX_LENGTH
 
-COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
 RNG = np.random.default_rng(6)
 POINTS = RNG.uniform(-2.0, 2.0, size=(2, 16))  # 16 random (x, y) columns
 POSITIVE = RNG.uniform(0.2, 2.0, size=(2, 16))
@@ -32,21 +31,6 @@ def values(text: str, xy: np.ndarray) -> np.ndarray:
     """The compiled formula at the columns of ``xy``, in float64."""
     with jax.enable_x64(True):
         return np.asarray(from_formula(text).expr(jnp.asarray(xy, jnp.float64)))
-
-
-@contextlib.contextmanager
-def count_compiles() -> Iterator[list[float]]:
-    events: list[float] = []
-
-    def listener(event: str, duration: float, **kwargs: object) -> None:
-        if event == COMPILE_EVENT:
-            events.append(duration)
-
-    jax.monitoring.register_event_duration_secs_listener(listener)
-    try:
-        yield events
-    finally:
-        jax.monitoring.unregister_event_duration_listener(listener)
 
 
 # --- values and precedence ---------------------------------------------------------------------
