@@ -6,7 +6,14 @@
 (501, 2)
 """
 
-from optimizers import classic, metrics, modern, newton, schedules  # noqa: F401  (registers them)
+from optimizers import (  # noqa: F401  (registers them)
+    classic,
+    conventions,
+    metrics,
+    modern,
+    newton,
+    schedules,
+)
 from optimizers._optimizer import Optimizer
 from optimizers._registry import REGISTRY, get, names, register
 from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate

@@ -36,6 +36,10 @@ class Optimizer(NamedTuple):
     update: Update
     latex: str  # the update rule, in the symbols of the sliders
     about: str = ""
+    # A convention variant (conventions.py) names the optimizer it is a form of, and the
+    # switch that turns it on: pages offer it as a toggle in that optimizer's panel.
+    variant_of: str = ""
+    switch: str = ""
 
     def resolve_hparams(self, given: Mapping[str, object] | None = None) -> dict[str, float]:
         """Defaults filled in, each value checked (``ValueError`` naming the parameter)."""

@@ -58,7 +58,7 @@ def _sgd_update(g, state, x, hp, f):
     return g, state
 
 
-def _velocity_init(x, hp):
+def velocity_init(x, hp):
     return VelocityState(v=jnp.zeros_like(x))
 
 
@@ -72,7 +72,7 @@ def _nesterov_update(g, state, x, hp, f):
     return g + hp["beta"] * v, VelocityState(v)  # look ahead along the new velocity
 
 
-def _squares_init(x, hp):
+def squares_init(x, hp):
     return SquaresState(s=jnp.zeros_like(x))
 
 
@@ -134,7 +134,7 @@ register(
         name="momentum",
         title="Momentum",
         hparams=(lr(1e-3), beta(0.9)),
-        init=_velocity_init,
+        init=velocity_init,
         update=_momentum_update,
         latex=r"v_{t} = \beta\, v_{t-1} + g_t \qquad x_{t+1} = x_t - \eta_t\, v_t",
         about="Heavy-ball momentum (as torch.optim.SGD): a velocity that accumulates gradients.",
@@ -145,7 +145,7 @@ register(
         name="nesterov",
         title="Nesterov",
         hparams=(lr(1e-3), beta(0.9)),
-        init=_velocity_init,
+        init=velocity_init,
         update=_nesterov_update,
         latex=(
             r"v_{t} = \beta\, v_{t-1} + g_t \qquad "
@@ -159,7 +159,7 @@ register(
         name="adagrad",
         title="AdaGrad",
         hparams=(lr(0.1), eps(1e-10)),
-        init=_squares_init,
+        init=squares_init,
         update=_adagrad_update,
         latex=(
             r"s_t = s_{t-1} + g_t^2 \qquad "
@@ -173,7 +173,7 @@ register(
         name="rmsprop",
         title="RMSProp",
         hparams=(lr(0.01), rho(0.99), eps(1e-8)),
-        init=_squares_init,
+        init=squares_init,
         update=_rmsprop_update,
         latex=(
             r"s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2 \qquad "

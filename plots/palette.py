@@ -25,6 +25,10 @@ PATH_COLORS: dict[str, str] = {
     "adabelief": "#ffd6a5",
     "lion": "#ffffff",
     "newton": "#e0e0e0",
+    "momentum_ema": "#ffe08a",
+    "adagrad_eps_in": "#4cc24c",
+    "rmsprop_eps_in": "#0fa3b1",
+    "adam_no_bias": "#b388ff",
 }
 _FALLBACK = ("#ff4d4d", "#ffb000", "#20e3d2", "#ff5cf0", "#b6f23a", "#49b6ff")
 

@@ -242,6 +242,52 @@ def adam(grad: Grad, x0, lrs, hp) -> np.ndarray:
     return _run(step, grad, x0, lrs)
 
 
+def momentum_ema(grad: Grad, x0, lrs, hp) -> np.ndarray:
+    v = np.zeros(2)
+
+    def step(g, t):
+        nonlocal v
+        v = hp["beta"] * v + (1.0 - hp["beta"]) * g
+        return v
+
+    return _run(step, grad, x0, lrs)
+
+
+def adagrad_eps_in(grad: Grad, x0, lrs, hp) -> np.ndarray:
+    s = np.zeros(2)
+
+    def step(g, t):
+        nonlocal s
+        s = s + g**2
+        return g / np.sqrt(s + hp["eps"])
+
+    return _run(step, grad, x0, lrs)
+
+
+def rmsprop_eps_in(grad: Grad, x0, lrs, hp) -> np.ndarray:
+    s = np.zeros(2)
+
+    def step(g, t):
+        nonlocal s
+        s = hp["rho"] * s + (1.0 - hp["rho"]) * g**2
+        return g / np.sqrt(s + hp["eps"])
+
+    return _run(step, grad, x0, lrs)
+
+
+def adam_no_bias(grad: Grad, x0, lrs, hp) -> np.ndarray:
+    b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
+    m, v = np.zeros(2), np.zeros(2)
+
+    def step(g, t):
+        nonlocal m, v
+        m = b1 * m + (1.0 - b1) * g
+        v = b2 * v + (1.0 - b2) * g**2
+        return m / (np.sqrt(v) + eps)
+
+    return _run(step, grad, x0, lrs)
+
+
 CLOSED_FORM = {
     "sgd": sgd,
     "momentum": momentum,
@@ -250,6 +296,10 @@ CLOSED_FORM = {
     "rmsprop": rmsprop,
     "adadelta": adadelta,
     "adam": adam,
+    "momentum_ema": momentum_ema,
+    "adagrad_eps_in": adagrad_eps_in,
+    "rmsprop_eps_in": rmsprop_eps_in,
+    "adam_no_bias": adam_no_bias,
 }
 
 

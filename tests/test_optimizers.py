@@ -160,6 +160,20 @@ CLOSED_FORM_CASES = [
     row("adam", "himmelblau", lr=0.05, beta2=0.9, eps=1e-3),
     row("adam", "beale", lr=0.02),
     row("adam", "valley", VALLEY_200, lr=0.05, beta1=0.95, beta2=0.9999),
+    # the convention variants (optimizers/conventions.py)
+    row("momentum_ema", "rosenbrock"),
+    row("momentum_ema", "booth", lr=0.05, beta=0.8),
+    row("momentum_ema", "himmelblau", lr=0.004, beta=0.5),
+    row("momentum_ema", "valley", VALLEY_50, lr=0.03, beta=0.7),
+    row("adagrad_eps_in", "rosenbrock"),
+    row("adagrad_eps_in", "booth", lr=1.0, eps=0.5),
+    row("adagrad_eps_in", "himmelblau", lr=0.3, eps=0.1),
+    row("rmsprop_eps_in", "booth"),
+    row("rmsprop_eps_in", "himmelblau", lr=0.02, rho=0.5, eps=1e-3),
+    row("rmsprop_eps_in", "beale", lr=5e-3, eps=1e-4),
+    row("adam_no_bias", "rosenbrock", lr=5e-3),
+    row("adam_no_bias", "booth", lr=0.1, beta1=0.5),
+    row("adam_no_bias", "himmelblau", lr=0.05, beta2=0.9, eps=1e-3),
 ]
 
 
@@ -233,6 +247,19 @@ OPTAX = {
         lambda h: {"learning_rate": h["lr"], "rho": h["rho"], "eps": h["eps"]},
     ),
     "adam": (optax.adam, _adam_like),
+    "rmsprop_eps_in": (
+        optax.rmsprop,
+        lambda h: {
+            "learning_rate": h["lr"],
+            "decay": h["rho"],
+            "eps": h["eps"],
+            "initial_scale": 0.0,
+        },
+    ),
+    "adagrad_eps_in": (
+        optax.adagrad,
+        lambda h: {"learning_rate": h["lr"], "eps": h["eps"], "initial_accumulator_value": 0.0},
+    ),
     "adamw": (optax.adamw, lambda h: {**_adam_like(h), "weight_decay": h["weight_decay"]}),
     "nadam": (optax.nadam, _adam_like),
     "amsgrad": (optax.amsgrad, _adam_like),
@@ -290,7 +317,57 @@ OPTAX_CASES = [
     row("lion", "rosenbrock"),
     row("lion", "himmelblau", lr=0.01, beta1=0.8, beta2=0.95, weight_decay=0.1),
     row("lion", "valley", VALLEY_200, lr=0.01, beta1=0.95, beta2=0.98, weight_decay=0.5),
+    row("rmsprop_eps_in", "booth"),
+    row("rmsprop_eps_in", "himmelblau", lr=0.02, rho=0.5, eps=1e-3),
+    row("adagrad_eps_in", "booth", lr=1.0, eps=0.5),
+    row("adagrad_eps_in", "himmelblau", lr=0.3, eps=0.1),
 ]
+
+
+# --- the convention switches: each variant against the default form it rewrites ------------
+
+
+@pytest.mark.parametrize(
+    ("surface", "params", "lr", "beta"),
+    [
+        ("booth", None, 0.05, 0.8),
+        ("himmelblau", None, 0.004, 0.5),
+        ("valley", VALLEY_50, 0.03, 0.7),
+    ],
+)
+def test_ema_momentum_is_heavy_ball_with_a_smaller_step(surface, params, lr, beta):
+    """v ← βv + (1 − β)g at η is v ← βv + g at η(1 − β): the EMA velocity is (1 − β) times the
+    heavy-ball one, step by step (DESIGN.md: a convention, not a bug)."""
+    with jax.enable_x64(True):
+        ema = run_engine(row("momentum_ema", surface, params, lr=lr, beta=beta))
+        heavy = run_engine(row("momentum", surface, params, lr=lr * (1 - beta), beta=beta))
+    assert_paths_close(ema.xy, heavy.xy, 1e-12, f"EMA vs heavy ball on {surface}")
+
+
+def test_adam_without_bias_correction_mis_scales_the_first_step():
+    """With v₀ = 0 and β₂ = 0.999, uncorrected v is (1 − β₂) g² at step 1, so the first step is
+    η(1 − β₁)/√(1 − β₂) ≈ 3.2η per coordinate instead of Adam's η: the closed form says so."""
+    with jax.enable_x64(True):
+        plain = optimizers.simulate("booth", "adam_no_bias", steps=1, hparams={"lr": 0.01})
+        adam = optimizers.simulate("booth", "adam", steps=1, hparams={"lr": 0.01})
+    step = np.abs(plain.xy[1] - plain.xy[0])
+    np.testing.assert_allclose(step, 0.01 * 0.1 / np.sqrt(0.001), rtol=1e-6)
+    np.testing.assert_allclose(np.abs(adam.xy[1] - adam.xy[0]), 0.01, rtol=1e-6)
+
+
+def test_every_variant_names_its_default_form_and_its_switch():
+    variants = [o for o in optimizers.REGISTRY if o.variant_of]
+    assert {o.name for o in variants} == {
+        "momentum_ema",
+        "adagrad_eps_in",
+        "rmsprop_eps_in",
+        "adam_no_bias",
+    }
+    for o in variants:
+        base = optimizers.get(o.variant_of)
+        assert o.switch and not base.variant_of
+        assert [p.name for p in o.hparams] == [p.name for p in base.hparams]
+        assert o.latex != base.latex  # the equation on screen changes with the switch
 
 
 def _jit(fn):
