@@ -26,6 +26,8 @@ State = Any  # a NamedTuple of arrays, one per optimizer
 HParams = Mapping[str, Array]
 Init = Callable[[Array, HParams], State]
 Update = Callable[[Array, State, Array, HParams, Callable[[Array], Array]], tuple[Array, State]]
+# (state before the step, state after it, hp) -> the per-coordinate factor of η_t in the step
+Scale = Callable[[State, State, HParams], Array]
 
 
 class Optimizer(NamedTuple):
@@ -40,6 +42,10 @@ class Optimizer(NamedTuple):
     # switch that turns it on: pages offer it as a toggle in that optimizer's panel.
     variant_of: str = ""
     switch: str = ""
+    # Adaptive methods: the per-coordinate factor that multiplies η_t in the step, e.g.
+    # 1 / (√s_t + ε) for AdaGrad and RMSProp, so η_t · scale is the effective step size
+    # (per unit of g, or of the bias-corrected m̂ for the Adam family). None: not adaptive.
+    scale: Scale | None = None
 
     def resolve_hparams(self, given: Mapping[str, object] | None = None) -> dict[str, float]:
         """Defaults filled in, each value checked (``ValueError`` naming the parameter)."""

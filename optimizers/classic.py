@@ -76,6 +76,19 @@ def squares_init(x, hp):
     return SquaresState(s=jnp.zeros_like(x))
 
 
+def _over_root_plus_eps(before, after, hp):
+    return 1.0 / (jnp.sqrt(after.s) + hp["eps"])  # AdaGrad and RMSProp: η_t / (√s_t + ε)
+
+
+def _adadelta_scale(before, after, hp):
+    return jnp.sqrt(before.u + hp["eps"]) / jnp.sqrt(after.s + hp["eps"])
+
+
+def adam_scale(before, after, hp):
+    """η_t / (√v̂_t + ε): the factor of η_t per unit of the bias-corrected first moment."""
+    return 1.0 / (jnp.sqrt(after.v / (1.0 - after.b2t)) + hp["eps"])
+
+
 def _adagrad_update(g, state, x, hp, f):
     s = state.s + g**2  # sum of all squared gradients: the step only ever shrinks
     return g / (jnp.sqrt(s) + hp["eps"]), SquaresState(s)
@@ -161,6 +174,7 @@ register(
         hparams=(lr(0.1), eps(1e-10)),
         init=squares_init,
         update=_adagrad_update,
+        scale=_over_root_plus_eps,
         latex=(
             r"s_t = s_{t-1} + g_t^2 \qquad "
             r"x_{t+1} = x_t - \eta_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}"
@@ -175,6 +189,7 @@ register(
         hparams=(lr(0.01), rho(0.99), eps(1e-8)),
         init=squares_init,
         update=_rmsprop_update,
+        scale=_over_root_plus_eps,
         latex=(
             r"s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2 \qquad "
             r"x_{t+1} = x_t - \eta_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}"
@@ -189,6 +204,7 @@ register(
         hparams=(lr(1.0), rho(0.9), eps(1e-6)),
         init=_adadelta_init,
         update=_adadelta_update,
+        scale=_adadelta_scale,
         latex=(
             r"s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2 \qquad "
             r"\Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{s_t + \epsilon}}\, g_t \qquad "
@@ -205,6 +221,7 @@ register(
         hparams=(lr(0.01), beta1(0.9), beta2(0.999), eps(1e-8)),
         init=adam_init,
         update=_adam_update,
+        scale=adam_scale,
         latex=(
             r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \qquad "
             r"v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2 \qquad "

@@ -29,6 +29,10 @@ from optimizers.classic import (
 )
 
 
+def _over_root_of_sum(before, after, hp):
+    return 1.0 / jnp.sqrt(after.s + hp["eps"])  # η_t / √(s_t + ε)
+
+
 def _momentum_ema_update(g, state, x, hp, f):
     v = hp["beta"] * state.v + (1.0 - hp["beta"]) * g  # an exponential moving average of g
     return v, VelocityState(v)
@@ -69,6 +73,7 @@ register(
         hparams=(lr(0.1), eps(1e-10)),
         init=squares_init,
         update=_adagrad_eps_in_update,
+        scale=_over_root_of_sum,
         latex=(
             r"s_t = s_{t-1} + g_t^2 \qquad "
             r"x_{t+1} = x_t - \eta_t\, \frac{g_t}{\sqrt{s_t + \epsilon}}"
@@ -85,6 +90,7 @@ register(
         hparams=(lr(0.01), rho(0.99), eps(1e-8)),
         init=squares_init,
         update=_rmsprop_eps_in_update,
+        scale=_over_root_of_sum,
         latex=(
             r"s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2 \qquad "
             r"x_{t+1} = x_t - \eta_t\, \frac{g_t}{\sqrt{s_t + \epsilon}}"
@@ -101,6 +107,7 @@ register(
         hparams=(lr(0.01), beta1(0.9), beta2(0.999), eps(1e-8)),
         init=adam_init,
         update=_adam_no_bias_update,
+        scale=lambda before, after, hp: 1.0 / (jnp.sqrt(after.v) + hp["eps"]),
         latex=(
             r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \qquad "
             r"v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2 \qquad "

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 
 from optimizers._optimizer import Optimizer, beta1, beta2, eps, lr, weight_decay
 from optimizers._registry import register
-from optimizers.classic import AdamState, adam_init, adam_moments
+from optimizers.classic import AdamState, adam_init, adam_moments, adam_scale
 
 _ADAM_MOMENTS = (
     r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \qquad "
@@ -124,6 +124,7 @@ register(
         hparams=(lr(0.01), beta1(), beta2(), eps(1e-8), weight_decay(0.01)),
         init=adam_init,
         update=_adamw_update,
+        scale=adam_scale,
         latex=_ADAM_MOMENTS
         + r"x_{t+1} = x_t - \eta_t \left(\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} + \lambda x_t\right)",
         about="Adam with decoupled weight decay (as optax.adamw and torch.optim.AdamW).",
@@ -136,6 +137,7 @@ register(
         hparams=(lr(0.01), beta1(), beta2(), eps(1e-8)),
         init=adam_init,
         update=_nadam_update,
+        scale=adam_scale,
         latex=_ADAM_MOMENTS
         + r"x_{t+1} = x_t - \eta_t\, \frac{\beta_1 \frac{m_t}{1 - \beta_1^{t+1}}"
         r" + (1 - \beta_1) \frac{g_t}{1 - \beta_1^t}}{\sqrt{\hat v_t} + \epsilon}",
@@ -152,6 +154,7 @@ register(
         hparams=(lr(0.01), beta1(), beta2(), eps(1e-8)),
         init=_amsgrad_init,
         update=_amsgrad_update,
+        scale=lambda before, after, hp: 1.0 / (jnp.sqrt(after.v_max) + hp["eps"]),
         latex=_ADAM_MOMENTS + r"\hat v^{\max}_t = \max(\hat v^{\max}_{t-1}, \hat v_t) \qquad "
         r"x_{t+1} = x_t - \eta_t\, \frac{\hat m_t}{\sqrt{\hat v^{\max}_t} + \epsilon}",
         about=(
@@ -167,6 +170,7 @@ register(
         hparams=(lr(0.02), beta1(), beta2(), eps(1e-8)),
         init=_adamax_init,
         update=_adamax_update,
+        scale=lambda before, after, hp: 1.0 / after.u,
         latex=(
             r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \qquad "
             r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon) \qquad "
@@ -198,6 +202,7 @@ register(
         hparams=(lr(0.01), beta1(), beta2(), eps(1e-12)),
         init=adam_init,
         update=_adabelief_update,
+        scale=lambda before, after, hp: 1.0 / (jnp.sqrt(after.v / (1.0 - after.b2t)) + hp["eps"]),
         latex=(
             r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \qquad "
             r"s_t = \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon \\ "
