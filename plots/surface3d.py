@@ -2,8 +2,10 @@
 
 Heights are f itself, or log₁₀(f − f*) for surfaces whose interesting detail spans decades
 (the ones that ask the contour map for log levels): on a linear axis Rosenbrock is a flat
-floor between two walls. Paths use the same transform, lifted a hair above the surface so
-the surface never hides them. Heights are clipped to the surface's visible range (the
+floor between two walls. Paths use the same transform and are drawn at the larger of their
+own height and the highest corner of the grid cell they cross, plus a hair: the drawn surface
+interpolates between grid points, and in a valley narrower than a cell (Rosenbrock's floor) it
+would otherwise hide the path that runs along the true floor. Heights are clipped to the surface's visible range (the
 0.5 % tallest grid values are cut, as on the contour map), and nothing non-finite is sent.
 """
 
@@ -50,6 +52,16 @@ def _clip_range(t: np.ndarray) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
+def _cell_top(points: np.ndarray, xs: np.ndarray, ys: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The highest of the four grid heights around each point: the drawn surface (made of the
+    grid's cells) lies below it there, even in a valley narrower than a cell."""
+    i = np.clip(np.searchsorted(ys, points[:, 1]) - 1, 0, len(ys) - 2)
+    j = np.clip(np.searchsorted(xs, points[:, 0]) - 1, 0, len(xs) - 2)
+    corners = np.stack([t[i, j], t[i + 1, j], t[i, j + 1], t[i + 1, j + 1]])
+    with np.errstate(invalid="ignore"):
+        return np.nanmax(np.where(np.isfinite(corners), corners, -np.inf), axis=0)
+
+
 def _colorscale(n: int = 8) -> list[list]:
     colors = ramp(n)
     return [[i / (n - 1), f"rgb({r},{g},{b})"] for i, (r, g, b) in enumerate(colors)]
@@ -85,7 +97,7 @@ def surface_figure(
             "z": [_finite_or_none(row) for row in surface.astype(np.float32)],
             "colorscale": _colorscale(),
             "showscale": False,
-            "opacity": 0.92,
+            "opacity": 0.85,
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<extra></extra>",
             "contours": {
                 "z": {"show": True, "usecolormap": True, "width": 1, "project": {"z": False}}
@@ -96,7 +108,10 @@ def surface_figure(
         keep = decimate(s.last + 1)
         path = np.asarray(s.xy, np.float64)[keep]
         zt, _ = heights(np.asarray(s.loss, np.float64)[keep], f_min, log, floor)
-        zt = np.clip(zt, lo, hi) + lift
+        inside = np.isfinite(path).all(axis=1)
+        top = np.full(len(path), -np.inf)
+        top[inside] = _cell_top(path[inside], np.asarray(xs), np.asarray(ys), surface)
+        zt = np.clip(np.fmax(zt, top), lo, hi) + lift
         data.append(
             {
                 "type": "scatter3d",
@@ -156,8 +171,8 @@ def surface_figure(
                 "yaxis": {**axis, "title": {"text": "y"}, "range": [float(ys[0]), float(ys[-1])]},
                 "zaxis": {**axis, "title": {"text": title}, "range": [lo, hi + 2 * lift]},
                 "aspectmode": "manual",
-                "aspectratio": {"x": 1, "y": 1, "z": 0.6},
-                "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}},
+                "aspectratio": {"x": 1, "y": 1, "z": 0.45},
+                "camera": {"eye": {"x": -0.5, "y": -1.35, "z": 1.9}},
             },
         },
     }
