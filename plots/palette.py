@@ -30,6 +30,18 @@ PATH_COLORS: dict[str, str] = {
     "rmsprop_eps_in": "#0fa3b1",
     "adam_no_bias": "#b388ff",
 }
+# One colour per schedule, for pages that run one optimizer under several schedules.
+SCHEDULE_COLORS: dict[str, str] = {
+    "constant": "#ff4d4d",
+    "step": "#ffb000",
+    "exponential": "#b6f23a",
+    "inverse_time": "#9ad0ff",
+    "cosine": "#20e3d2",
+    "warmup_cosine": "#ff5cf0",
+    "warmup_constant": "#c77dff",
+    "one_cycle": "#fff35c",
+    "cosine_restarts": "#49b6ff",
+}
 _FALLBACK = ("#ff4d4d", "#ffb000", "#20e3d2", "#ff5cf0", "#b6f23a", "#49b6ff")
 
 # Low → high loss. Anchors of a muted blue-grey to sand ramp.
@@ -50,6 +62,10 @@ _RAMP = np.array(
 
 def path_color(name: str, index: int = 0) -> str:
     return PATH_COLORS.get(name, _FALLBACK[index % len(_FALLBACK)])
+
+
+def schedule_color(name: str, index: int = 0) -> str:
+    return SCHEDULE_COLORS.get(name, _FALLBACK[index % len(_FALLBACK)])
 
 
 def ramp(n: int) -> np.ndarray:

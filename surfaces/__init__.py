@@ -7,7 +7,7 @@
 """
 
 from surfaces import classic, teaching  # noqa: F401  (registers the surfaces)
-from surfaces._grid import grid
+from surfaces._grid import grid, values_at
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve
 from surfaces._surface import Domain, Point, Surface
@@ -27,4 +27,5 @@ __all__ = [
     "names",
     "register",
     "resolve",
+    "values_at",
 ]

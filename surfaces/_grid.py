@@ -45,3 +45,21 @@ def grid(
     )
     z[~np.isfinite(z)] = np.nan
     return xs, ys, z
+
+
+def values_at(surface: Surface, points, params: Mapping[str, object] | None = None) -> np.ndarray:
+    """f at each of ``points`` ((n, 2) or a sequence of (x, y)), float64; NaN where undefined.
+
+    Each point is a 1 × 1 grid of the same compiled function, so this never compiles anything
+    the maps have not.
+    """
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
+    values = surface.resolve_params(params)
+    dtype = np.dtype(jax.numpy.result_type(float))
+    sp = {k: np.asarray(v, dtype) for k, v in values.items()}
+    fn = _grid_fn(surface)
+    out = np.array(
+        [float(fn(np.array([x], dtype), np.array([y], dtype), sp)[0, 0]) for x, y in pts]
+    )
+    out[~np.isfinite(out)] = np.nan
+    return out

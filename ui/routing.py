@@ -1,0 +1,22 @@
+"""Every page runs through app.py's navigation, even on a deep link to a fresh server.
+
+Streamlit keeps a compatibility mode for apps with a ``pages/`` directory: until some script
+has called ``st.navigation``, a visit to ``/tune`` runs ``pages/tune.py`` by itself, without
+app.py (no page config, a navigation menu of file names). On a freshly started server the
+first visitor who follows a shared link to any page but the home page would get that. A page
+that finds itself run that way switches the mode off and reruns, which goes through app.py and
+lands on the same page. (The flag is Streamlit's own; app.py's ``st.navigation`` clears it
+too, on the first visit to the home page.)
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def through_navigation() -> None:
+    """Call first in every page file."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
