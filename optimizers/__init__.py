@@ -16,15 +16,21 @@ from optimizers import (  # noqa: F401  (registers them)
 )
 from optimizers._optimizer import Optimizer
 from optimizers._registry import REGISTRY, get, names, register
-from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate
+from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate, spread
 from optimizers.schedules import Schedule
+
+# The function `sweep` shadows its module's name here; the module is `optimizers.sweep` in
+# sys.modules (importlib.import_module("optimizers.sweep")).
+from optimizers.sweep import MAX_CONFIGS, Sweep, sweep, sweep_basins
 
 __all__ = [
     "BOUND",
+    "MAX_CONFIGS",
     "MAX_STEPS",
     "REGISTRY",
     "Optimizer",
     "Schedule",
+    "Sweep",
     "Trajectory",
     "bucket",
     "get",
@@ -33,4 +39,7 @@ __all__ = [
     "register",
     "schedules",
     "simulate",
+    "spread",
+    "sweep",
+    "sweep_basins",
 ]

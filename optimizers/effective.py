@@ -5,8 +5,8 @@ fade; RMSProp's s_t is an average that forgets, so its step recovers when gradie
 The scale lives in the optimizer's registry entry (``Optimizer.scale``); this module replays
 the optimizer along a recorded path to read it out at every step, so the engine's scan stays
 lean when nobody asks. The replay feeds the same gradients the engine used (the gradient at
-each recorded point, plus the same seeded noise), so its state is the engine's state; the
-tests check that its steps rebuild the recorded path.
+each recorded point, on the same sampled batch, plus the same seeded noise), so its state is
+the engine's state; the tests check that its steps rebuild the recorded path.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 import surfaces
 from optimizers import _registry
 from optimizers._optimizer import Optimizer
-from optimizers.engine import Trajectory, bucket, float_dtype
+from optimizers.engine import Trajectory, batch_mask, bucket, float_dtype
 from surfaces import Surface
 
 
@@ -31,14 +31,18 @@ def adaptive(optimizer: Optimizer | str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _replayer(opt: Optimizer, surface: Surface, length: int, noisy: bool):
-    def replay(xs, hp, sp, sigma, seed):
+def _replayer(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
+    def replay(xs, hp, sp, sigma, seed, batch):
         f = partial(surface.expr, **sp) if sp else surface.expr
         grad = jax.grad(f)
 
         def step(state, inputs):
             x, t = inputs
-            g = grad(x)
+            if batched:  # the engine's batch: the same draw for the same seed and step
+                key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
+                g = jax.grad(surface.data.loss)(x, batch_mask(key, surface.data.n, batch, x.dtype))
+            else:
+                g = grad(x)
             if noisy:  # the engine's noise: the same key for the same seed and step
                 key = jax.random.fold_in(jax.random.key(seed), t)
                 g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
@@ -70,8 +74,10 @@ def replay(traj: Trajectory, surface: Surface | None = None) -> tuple[np.ndarray
         {n: np.asarray(v, dtype) for n, v in traj.surface_params.items()},
         np.asarray(traj.noise, dtype),
         np.uint32(traj.seed),
+        np.asarray(traj.batch or 0, dtype),
     )
-    scale, direction = _replayer(o, s, length, traj.noise > 0.0)(*args)
+    replayer = _replayer(o, s, length, traj.noise > 0.0, traj.batch is not None)
+    scale, direction = replayer(*args)
     return np.asarray(scale)[:k], np.asarray(direction)[:k]
 
 

@@ -1,15 +1,21 @@
 """The trajectory engine: one jitted ``lax.scan`` per (optimizer, surface, step bucket).
 
 Everything a slider moves — hyperparameters, the start, surface parameters (κ, θ), the η_t
-array of the schedule, the noise level and seed — is a traced argument, so moving it never
-recompiles. Only structure is static: the optimizer, the surface, whether noise is on, and
-the step count rounded up to a power of two (then sliced).
+array of the schedule, the noise level and seed, the batch size — is a traced argument, so
+moving it never recompiles. Only structure is static: the optimizer, the surface, whether
+noise is on, whether gradients are taken on sampled batches, and the step count rounded up
+to a power of two (then sliced).
+
+On a surface defined by data (``surface.data``), ``batch=b`` takes each step's gradient on b
+examples drawn without replacement (a fresh draw per step, reproducible from the seed): b = n
+is batch gradient descent, b = 1 stochastic gradient descent. The recorded loss is always the
+full-data loss, the one the contour map shows.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -25,6 +31,7 @@ from surfaces import Surface
 
 MAX_STEPS = 100_000  # the engine's hard limit; the app and CLI set lower ones
 MIN_BUCKET = 64
+MAX_SPREAD = 64  # runs in one vmapped spread
 # A point this many domain widths away from the domain's centre counts as diverged: far
 # enough that honest long excursions (an overshooting momentum) are kept, near enough that
 # the loss is still a finite number when it is reported.
@@ -51,6 +58,7 @@ class Trajectory:
     loss: np.ndarray  # (steps + 1,)
     lr: np.ndarray  # (steps,) η_t used at step t + 1
     diverged_at: int | None
+    batch: int | None = None  # examples per gradient on a data surface; None: the exact loss
 
     @property
     def steps(self) -> int:
@@ -72,18 +80,32 @@ def float_dtype() -> np.dtype:
     return np.dtype(np.float64 if jax.config.jax_enable_x64 else np.float32)
 
 
-@lru_cache(maxsize=256)
-def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
-    """A jitted function running ``length`` steps; compiled once per argument dtype."""
+def batch_mask(key: jax.Array, n: int, batch: jax.Array, dtype) -> jax.Array:
+    """A (n,) 0/1 mask of ``batch`` examples drawn uniformly without replacement.
 
-    def run(x0, hp, sp, mult, sigma, seed):
+    The examples whose random key ranks among the ``batch`` smallest: every subset of that size
+    is equally likely, and ``batch`` stays a traced number (no recompile when it changes).
+    """
+    rank = jnp.argsort(jnp.argsort(jax.random.uniform(key, (n,))))
+    return (rank < batch).astype(dtype)
+
+
+def _run_fn(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
+    """The un-jitted run: ``length`` steps from ``x0``, returning (3, length + 1) x, y, f."""
+
+    def run(x0, hp, sp, mult, sigma, seed, batch):
         f = partial(surface.expr, **sp) if sp else surface.expr
         value_and_grad = jax.value_and_grad(f)
 
         def step(carry, inputs):
             x, state = carry
             t, m = inputs
-            loss, g = value_and_grad(x)
+            if batched:  # the full-data loss for the record, the gradient of a sampled batch
+                key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
+                mask = batch_mask(key, surface.data.n, batch, x.dtype)
+                loss, g = f(x), jax.grad(surface.data.loss)(x, mask)
+            else:
+                loss, g = value_and_grad(x)
             if noisy:  # fold in the step index: the noise of step t never depends on the run length
                 key = jax.random.fold_in(jax.random.key(seed), t)
                 g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
@@ -91,13 +113,31 @@ def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool):
             return (x - hp["lr"] * m * direction, state), jnp.append(x, loss)
 
         carry = (x0, opt.init(x0, hp))
-        t = jnp.arange(length) if noisy else None
+        t = jnp.arange(length) if noisy or batched else None
         (x_end, _), rows = jax.lax.scan(step, carry, (t, mult))
         # One (3, length + 1) array of x, y and f: a single transfer back to NumPy, and each
         # coordinate contiguous for the divergence test.
         return jnp.concatenate([rows, jnp.append(x_end, f(x_end))[None]]).T
 
-    return jax.jit(run, compiler_options=_compiler_options())
+    return run
+
+
+@lru_cache(maxsize=256)
+def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool = False):
+    """A jitted function running ``length`` steps; compiled once per argument dtype."""
+    return jax.jit(
+        _run_fn(opt, surface, length, noisy, batched), compiler_options=_compiler_options()
+    )
+
+
+@lru_cache(maxsize=64)
+def _spread_runner(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
+    """`_runner` vmapped over the seed: K runs that differ only in their random draws."""
+    run = _run_fn(opt, surface, length, noisy, batched)
+    return jax.jit(
+        jax.vmap(run, in_axes=(None, None, None, None, None, 0, None)),
+        compiler_options=_compiler_options(),
+    )
 
 
 def _compiler_options() -> dict[str, object] | None:
@@ -157,6 +197,20 @@ def _check_steps(steps: object) -> int:
     return int(steps)
 
 
+def _check_batch(surface: Surface, batch: object) -> int | None:
+    if batch is None:
+        return None
+    if surface.data is None:
+        raise ValueError(
+            f"batch needs a surface defined by data; {surface.name!r} is an analytic function "
+            "(use noise for stochastic gradients there)"
+        )
+    n = surface.data.n
+    if isinstance(batch, bool) or not isinstance(batch, int | np.integer) or not 1 <= batch <= n:
+        raise ValueError(f"batch must be a whole number in [1, {n}] (the data set), got {batch!r}")
+    return int(batch)
+
+
 def _check_noise(noise: object, seed: object) -> tuple[float, int]:
     try:
         sigma = float(noise)  # type: ignore[arg-type]
@@ -181,6 +235,7 @@ class Prepared(NamedTuple):
     schedule_params: dict[str, float]
     noise: float
     seed: int
+    batch: int | None
     runner: Callable
     args: tuple
 
@@ -197,6 +252,7 @@ def prepare(
     schedule_params: Mapping[str, object] | None = None,
     noise: float = 0.0,
     seed: int = 0,
+    batch: int | None = None,
 ) -> Prepared:
     """Validate everything and build the jitted call; see `simulate` for the arguments."""
     s = surfaces.get(surface) if isinstance(surface, str) else surface
@@ -208,6 +264,7 @@ def prepare(
     schp = sch.resolve_params(schedule_params)
     x0 = _check_start(s, s.start if start is None else start)
     sigma, seed = _check_noise(noise, seed)
+    batch = _check_batch(s, batch)
 
     length = bucket(steps)
     dtype = float_dtype()
@@ -220,9 +277,10 @@ def prepare(
         mult,
         np.asarray(sigma, dtype),
         np.uint32(seed),
+        np.asarray(0 if batch is None else batch, dtype),
     )
-    runner = _runner(o, s, length, sigma > 0.0)
-    return Prepared(s, o, sch, steps, hp, sp, schp, sigma, seed, runner, args)
+    runner = _runner(o, s, length, sigma > 0.0, batch is not None)
+    return Prepared(s, o, sch, steps, hp, sp, schp, sigma, seed, batch, runner, args)
 
 
 def simulate(
@@ -237,12 +295,14 @@ def simulate(
     schedule_params: Mapping[str, object] | None = None,
     noise: float = 0.0,
     seed: int = 0,
+    batch: int | None = None,
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
 
     Unspecified hyperparameters, surface parameters and schedule parameters take their
     defaults; an unknown name, an out-of-range or non-finite value raises ``ValueError``
-    naming it. Divergence never raises: it is reported in ``diverged_at``.
+    naming it. Divergence never raises: it is reported in ``diverged_at``. ``batch`` (data
+    surfaces only) takes each gradient on that many sampled examples.
     """
     p = prepare(
         surface,
@@ -255,9 +315,54 @@ def simulate(
         schedule_params=schedule_params,
         noise=noise,
         seed=seed,
+        batch=batch,
     )
+    return _trajectory(p, np.asarray(p.runner(*p.args)), p.seed)
+
+
+def spread(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    *,
+    seeds: Sequence[int],
+    start: tuple[float, float] | None = None,
+    steps: int = 500,
+    hparams: Mapping[str, object] | None = None,
+    surface_params: Mapping[str, object] | None = None,
+    schedule: schedules.Schedule | str = "constant",
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float = 0.0,
+    batch: int | None = None,
+) -> list[Trajectory]:
+    """The same run once per seed, in one vmapped call: how much the random draws (sampled
+    batches, gradient noise) move the path. Run ``i`` equals ``simulate(..., seed=seeds[i])``."""
+    seeds = list(seeds)
+    if not 1 <= len(seeds) <= MAX_SPREAD:
+        raise ValueError(f"seeds must hold 1 to {MAX_SPREAD} seeds, got {len(seeds)}")
+    p = prepare(
+        surface,
+        optimizer,
+        start=start,
+        steps=steps,
+        hparams=hparams,
+        surface_params=surface_params,
+        schedule=schedule,
+        schedule_params=schedule_params,
+        noise=noise,
+        seed=seeds[0],
+        batch=batch,
+    )
+    checked = [_check_noise(noise, s)[1] for s in seeds]
+    length = len(p.args[3])
+    run = _spread_runner(p.optimizer, p.surface, length, p.noise > 0.0, p.batch is not None)
+    args = (*p.args[:5], np.asarray(checked, np.uint32), p.args[6])
+    cols = np.asarray(run(*args))
+    return [_trajectory(p, cols[k], seed) for k, seed in enumerate(checked)]
+
+
+def _trajectory(p: Prepared, cols: np.ndarray, seed: int) -> Trajectory:
     n = p.steps
-    cols = np.asarray(p.runner(*p.args))[:, : n + 1]  # x, y, f
+    cols = cols[:, : n + 1]  # x, y, f
     xy, loss = cols[:2].T.copy(), cols[2].copy()
     diverged_at = _first_divergence(p.surface, cols)
     if diverged_at is not None:
@@ -271,9 +376,10 @@ def simulate(
         schedule=p.schedule.name,
         schedule_params=p.schedule_params,
         noise=p.noise,
-        seed=p.seed,
+        seed=seed,
         xy=xy,
         loss=loss,
         lr=p.hparams["lr"] * p.args[3][:n],
         diverged_at=diverged_at,
+        batch=p.batch,
     )

@@ -6,15 +6,16 @@
 ('rosenbrock', 'beale', 'himmelblau')
 """
 
-from surfaces import classic, teaching  # noqa: F401  (registers the surfaces)
+from surfaces import classic, data, teaching  # noqa: F401  (registers the surfaces)
 from surfaces._grid import grid, values_at
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve
-from surfaces._surface import Domain, Point, Surface
+from surfaces._surface import DataTerms, Domain, Point, Surface
 from surfaces.formula import FormulaError, from_formula
 
 __all__ = [
     "REGISTRY",
+    "DataTerms",
     "Domain",
     "FormulaError",
     "Param",

@@ -17,6 +17,18 @@ Expr = Callable[..., jax.Array]
 
 
 @dataclass(frozen=True)
+class DataTerms:
+    """The per-example side of a loss defined by data (surfaces/data.py).
+
+    ``loss(xy, mask)`` is the loss on the examples whose entry of the (n,) 0/1 ``mask`` is 1,
+    averaged over them; the surface's ``expr`` is the same with every entry 1.
+    """
+
+    n: int
+    loss: Callable[[jax.Array, jax.Array], jax.Array] = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Surface:
     """An analytic 2-D loss surface.
 
@@ -42,6 +54,7 @@ class Surface:
     params: tuple[Param, ...] = ()
     bounded_below: bool = True
     about: str = ""
+    data: DataTerms | None = None  # a loss over examples: the engine can sample batches
     fn: Callable[[jax.Array], jax.Array] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,108 @@
+"""Loss surfaces defined by data: a model with two parameters fitted to a small fixed data set.
+
+The surface's point (x, y) is the model's parameters (w, b); the loss is a mean over the
+examples, so a gradient can also be taken on a sampled batch of them (the engine's ``batch``:
+the whole set is batch gradient descent, 1 example stochastic gradient descent, anything in
+between mini-batch). The contour always shows the full-data loss.
+
+Linear regression, ŷ = w·u + b on one feature u, with the squared error
+f(w, b) = 1/n Σᵢ ½ (w uᵢ + b − yᵢ)². Its Hessian is [[E u², E u], [E u, 1]], so with the raw
+feature (mean 6, standard deviation 1.5) the valley is long and thin, κ ≈ 600; with the
+feature standardized to mean 0 and variance 1 the Hessian is the identity and the contours
+are circles. Both start at w = b = 0 (the same model, the same loss) and reach the same fit.
+
+The batch loss weighs example i by mᵢ / Σⱼ mⱼ with mᵢ ∈ {0, 1} the batch mask; the full loss
+is the same function with every mᵢ = 1, so a batch of all n examples computes exactly the
+full gradient.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from surfaces import teaching  # noqa: F401  (registered first: the data surfaces list last)
+from surfaces._registry import register
+from surfaces._surface import DataTerms, Surface
+
+N_EXAMPLES = 64
+_RNG_SEED = 20_261_123  # the data set is fixed: the same pictures on every machine
+
+
+def _regression_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(_RNG_SEED)
+    u = rng.normal(6.0, 1.5, N_EXAMPLES)
+    y = 2.0 * u - 5.0 + rng.normal(0.0, 1.0, N_EXAMPLES)
+    return u, y
+
+
+FEATURE, TARGET = _regression_data()
+FEATURE_STD = (FEATURE - FEATURE.mean()) / FEATURE.std()
+
+
+def _least_squares(u: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], float]:
+    """The exact minimum (w*, b*) and f* of ½·mean((w u + b − y)²), in float64."""
+    a = np.stack([u, np.ones_like(u)], axis=1)
+    (w, b), *_ = np.linalg.lstsq(a, y, rcond=None)
+    return (float(w), float(b)), float(0.5 * np.mean((a @ np.array([w, b]) - y) ** 2))
+
+
+def _regression_loss(u: np.ndarray, y: np.ndarray):
+    def loss(xy, mask):
+        # the data in the point's precision: float32 in the app, float64 in the reference tests
+        u_, y_ = jnp.asarray(u, xy.dtype), jnp.asarray(y, xy.dtype)
+        residual = xy[0] * u_ + xy[1] - y_
+        weights = mask / jnp.sum(mask)
+        return jnp.sum(weights * (0.5 * residual**2))
+
+    return loss
+
+
+def _regression_surface(
+    name: str, title: str, u: np.ndarray, domain, about: str, latex_u: str
+) -> Surface:
+    terms = DataTerms(N_EXAMPLES, _regression_loss(u, TARGET))
+    (w, b), f_star = _least_squares(u, TARGET)
+    def expr(xy):
+        return terms.loss(xy, jnp.ones(N_EXAMPLES, xy.dtype))
+
+    return Surface(
+        name=name,
+        title=title,
+        expr=expr,
+        domain=domain,
+        start=(0.0, 0.0),
+        minima=((w, b),),
+        f_min=f_star,
+        latex=(
+            rf"f(w, b) = \frac{{1}}{{n}} \sum_{{i=1}}^{{n}} \tfrac12 "
+            rf"\left(w\, {latex_u} + b - y_i\right)^2, \quad n = {N_EXAMPLES}"
+        ),
+        log_levels=True,
+        about=about,
+        data=terms,
+    )
+
+
+register(
+    _regression_surface(
+        "linreg_raw",
+        "Linear regression, raw feature",
+        FEATURE,
+        ((-1.0, 5.0), (-20.0, 10.0)),
+        "Fit ŷ = w·u + b to 64 points with u around 6: w and b trade off, so the valley is "
+        "long and thin (condition number ≈ 600). x is w, y is b.",
+        "u_i",
+    )
+)
+register(
+    _regression_surface(
+        "linreg_standardized",
+        "Linear regression, standardized feature",
+        FEATURE_STD,
+        ((-5.0, 11.0), (-1.0, 15.0)),
+        "The same fit with u standardized to mean 0 and variance 1: round contours, and "
+        "gradient descent heads straight for the minimum. x is w, y is b.",
+        r"\tilde u_i",
+    )
+)
