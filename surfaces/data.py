@@ -89,7 +89,7 @@ register(
         "linreg_raw",
         "Linear regression, raw feature",
         FEATURE,
-        ((-1.0, 5.0), (-20.0, 10.0)),
+        ((-3.0, 7.0), (-15.0, 5.0)),
         "Fit ŷ = w·u + b to 64 points with u around 6: w and b trade off, so the valley is "
         "long and thin (condition number ≈ 600). x is w, y is b.",
         "u_i",
