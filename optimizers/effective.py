@@ -40,7 +40,8 @@ def _replayer(opt: Optimizer, surface: Surface, length: int, noisy: bool, batche
             x, t = inputs
             if batched:  # the engine's batch: the same draw for the same seed and step
                 key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
-                g = jax.grad(surface.data.loss)(x, batch_mask(key, surface.data.n, batch, x.dtype))
+                mask = batch_mask(key, surface.data.n, batch, x.dtype)
+                g = jax.grad(partial(surface.data.loss, **sp))(x, mask)
             else:
                 g = grad(x)
             if noisy:  # the engine's noise: the same key for the same seed and step

@@ -103,7 +103,7 @@ def _run_fn(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched:
             if batched:  # the full-data loss for the record, the gradient of a sampled batch
                 key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
                 mask = batch_mask(key, surface.data.n, batch, x.dtype)
-                loss, g = f(x), jax.grad(surface.data.loss)(x, mask)
+                loss, g = f(x), jax.grad(partial(surface.data.loss, **sp))(x, mask)
             else:
                 loss, g = value_and_grad(x)
             if noisy:  # fold in the step index: the noise of step t never depends on the run length

@@ -6,7 +6,7 @@
 ('rosenbrock', 'beale', 'himmelblau')
 """
 
-from surfaces import classic, data, teaching  # noqa: F401  (registers the surfaces)
+from surfaces import classic, data, neuron, teaching  # noqa: F401  (registers the surfaces)
 from surfaces._grid import grid, values_at
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve

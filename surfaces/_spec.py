@@ -19,6 +19,8 @@ class Param:
 
     ``log`` marks parameters that span decades (η, ε): sliders move in log space.
     ``integer`` marks counts (cycles, steps) that the UI offers as whole numbers.
+    ``choices`` names the values 0, 1, … of a categorical parameter (a neuron's activation):
+    it is still a number to the engine, traced like any other, so switching never recompiles.
     """
 
     name: str
@@ -29,8 +31,13 @@ class Param:
     log: bool = False
     integer: bool = False
     help: str = ""
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.choices and (
+            not self.integer or (self.low, self.high) != (0, len(self.choices) - 1)
+        ):
+            raise AssertionError(f"{self.name}: choices need integer=True and range 0 … n − 1")
         if not self.low <= self.default <= self.high:
             raise AssertionError(f"{self.name}: default {self.default} outside its range")
         if self.log and self.low <= 0:
@@ -43,7 +50,13 @@ class Param:
 
     @property
     def range_text(self) -> str:
+        if self.choices:
+            return "{" + ", ".join(f"{i}={c}" for i, c in enumerate(self.choices)) + "}"
         return f"[{self.low:g}, {self.high:g}]"
+
+    def label(self, value: float) -> str:
+        """The name of a choice (``value`` as text for other parameters)."""
+        return self.choices[int(value)] if self.choices else f"{value:g}"
 
     def check(self, value: object, owner: str = "") -> float:
         """Return ``value`` as a float, or raise ``ValueError`` naming this parameter."""

@@ -20,8 +20,8 @@ Expr = Callable[..., jax.Array]
 class DataTerms:
     """The per-example side of a loss defined by data (surfaces/data.py).
 
-    ``loss(xy, mask)`` is the loss on the examples whose entry of the (n,) 0/1 ``mask`` is 1,
-    averaged over them; the surface's ``expr`` is the same with every entry 1.
+    ``loss(xy, mask, **params)`` is the loss on the examples whose entry of the (n,) 0/1
+    ``mask`` is 1, averaged over them; the surface's ``expr`` is the same with every entry 1.
     """
 
     n: int
@@ -38,7 +38,8 @@ class Surface:
 
     ``minima`` are the global minima with value ``f_min``; ``local_minima`` the others that a
     path can settle in. A surface unbounded below has ``bounded_below=False``, no minima and
-    ``f_min=None``. ``log_levels`` asks the contour plot for log-spaced levels of f − f_min.
+    ``f_min=None``; a bounded one whose minimum is not known in closed form (a neuron's loss)
+    has no minima and ``f_min=None`` too. ``log_levels`` asks the contour plot for log-spaced levels of f − f_min.
     """
 
     name: str
@@ -60,7 +61,7 @@ class Surface:
     def __post_init__(self) -> None:
         defaults = {p.name: p.default for p in self.params}
         object.__setattr__(self, "fn", partial(self.expr, **defaults) if defaults else self.expr)
-        if self.bounded_below != (self.f_min is not None) or (
+        if (not self.bounded_below and self.f_min is not None) or (
             not self.minima and self.f_min is not None
         ):
             raise AssertionError(f"{self.name}: minima, f_min and bounded_below disagree")

@@ -48,7 +48,7 @@ def _least_squares(u: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], f
 
 
 def _regression_loss(u: np.ndarray, y: np.ndarray):
-    def loss(xy, mask):
+    def loss(xy, mask, **params):
         # the data in the point's precision: float32 in the app, float64 in the reference tests
         u_, y_ = jnp.asarray(u, xy.dtype), jnp.asarray(y, xy.dtype)
         residual = xy[0] * u_ + xy[1] - y_
@@ -63,6 +63,7 @@ def _regression_surface(
 ) -> Surface:
     terms = DataTerms(N_EXAMPLES, _regression_loss(u, TARGET))
     (w, b), f_star = _least_squares(u, TARGET)
+
     def expr(xy):
         return terms.loss(xy, jnp.ones(N_EXAMPLES, xy.dtype))
 
