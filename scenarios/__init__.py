@@ -5,6 +5,26 @@ No UI here: pages read and write these; the URL codec and presets are tested on 
 
 from scenarios.presets import PRESETS, Preset
 from scenarios.query import decode, encode
-from scenarios.settings import LIMITS, Run, Settings
+from scenarios.settings import (
+    CUSTOM,
+    DEFAULT_FORMULA,
+    LIMITS,
+    Run,
+    Settings,
+    resolve_surface,
+    surface_of,
+)
 
-__all__ = ["LIMITS", "PRESETS", "Preset", "Run", "Settings", "decode", "encode"]
+__all__ = [
+    "CUSTOM",
+    "DEFAULT_FORMULA",
+    "LIMITS",
+    "PRESETS",
+    "Preset",
+    "Run",
+    "Settings",
+    "decode",
+    "encode",
+    "resolve_surface",
+    "surface_of",
+]

@@ -10,7 +10,7 @@ import numpy as np
 import optimizers
 import surfaces
 from plots import gif, palette, raster
-from scenarios.settings import Settings
+from scenarios.settings import Settings, surface_of
 
 MAP_PIXELS = 480  # the shaded map's resolution before it is fitted to the GIF's map area
 
@@ -23,11 +23,11 @@ def background(surface: surfaces.Surface, params: dict[str, float]) -> np.ndarra
 def trajectories(
     s: Settings, surface: surfaces.Surface | None = None
 ) -> list[optimizers.Trajectory]:
-    """The runs of ``s``; ``surface`` stands in for ``s.surface`` when it is not registered
-    (a typed formula)."""
+    """The runs of ``s``; ``surface`` stands in for `surface_of` ``(s)`` when given."""
+    surface = surface or surface_of(s)
     return [
         optimizers.simulate(
-            surface or s.surface,
+            surface,
             r.optimizer,
             start=s.start_point,
             steps=s.steps,
@@ -68,16 +68,19 @@ def gif_bytes(
     image: np.ndarray | None = None,
     surface: surfaces.Surface | None = None,
 ) -> bytes:
-    """The animation of ``s``; pass ``runs`` and ``image`` when they are already computed, and
-    ``surface`` for one that is not in the registry (then ``s.start`` must be set)."""
-    custom = surface
-    surface = surface or surfaces.get(s.surface)
+    """The animation of ``s``; pass ``runs`` and ``image`` when they are already computed.
+
+    ``surface`` defaults to `surface_of` ``(s)`` (a registered surface or ``s.formula``); pass
+    it for one built elsewhere (``optiscape gif --formula``: then ``s.start`` must be set).
+    Frames, fps and size out of range raise ``ValueError`` naming them (`plots.gif`).
+    """
+    surface = surface or surface_of(s)
     if not s.runs:
         raise ValueError("choose at least one optimizer")
     return gif.render_gif(
         background(surface, s.surface_params) if image is None else image,
         surface.domain,
-        gif_paths(surface, trajectories(s, custom) if runs is None else runs),
+        gif_paths(surface, trajectories(s, surface) if runs is None else runs),
         minima=surface.minima + surface.local_minima,
         start=s.start_point,
         frames=frames,

@@ -3,6 +3,8 @@
 Keys are plain words for the view (``surface``, ``start``, ``steps``, ``opt``, ``schedule``,
 ``noise``, ``seed``) and ``<entity>.<parameter>`` for the parameters of the chosen surface,
 schedule and optimizers: ``valley.kappa=100``, ``cosine.alpha=0.1``, ``adam.lr=0.01``.
+A typed surface adds ``surface=custom&formula=x**2+%2B+y**2&domain=-3,3,-2,2``
+(x min, x max, y min, y max); ``formula`` and ``domain`` belong to ``custom`` only.
 """
 
 from __future__ import annotations
@@ -12,9 +14,20 @@ from collections.abc import Iterable, Mapping
 
 import optimizers
 import surfaces
-from scenarios.settings import LIMITS, Run, Settings, in_domain
+from scenarios.settings import (
+    CUSTOM,
+    DEFAULT_FORMULA,
+    LIMITS,
+    Run,
+    Settings,
+    in_domain,
+    resolve_surface,
+)
+from surfaces.formula import DEFAULT_DOMAIN
+from surfaces.formula import MAX_LENGTH as MAX_FORMULA_LENGTH
 
-MAX_VALUE_LENGTH = 200  # longer values are refused before any parsing
+MAX_VALUE_LENGTH = 200  # longer values are refused before any parsing (a formula: 500)
+MAX_KEY_LENGTH = 60
 
 
 def _fmt(v: float) -> str:
@@ -31,6 +44,9 @@ def encode(s: Settings) -> dict[str, str]:
         "noise": _fmt(s.noise),
         "seed": str(s.seed),
     }
+    if s.surface == CUSTOM:
+        q["formula"] = s.formula
+        q["domain"] = ",".join(_fmt(v) for axis in s.domain for v in axis)
     q.update({f"{s.surface}.{k}": _fmt(v) for k, v in s.surface_params.items()})
     q.update({f"{s.schedule}.{k}": _fmt(v) for k, v in s.schedule_params.items()})
     for r in s.runs:
@@ -58,8 +74,9 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
     q: dict[str, str] = {}
     for key, value in query.items():
         text = _last(value)
-        if len(key) > 60 or len(text) > MAX_VALUE_LENGTH:
-            warnings.append(f"ignored {key[:40]!r}: too long")
+        limit = MAX_FORMULA_LENGTH if key == "formula" else MAX_VALUE_LENGTH
+        if len(key) > MAX_KEY_LENGTH or len(text) > limit:
+            warnings.append(f"ignored {key[:40]!r}: too long (at most {limit} characters)")
         else:
             q[str(key)] = text.strip()
     used: set[str] = set()
@@ -84,10 +101,14 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
 
     default = Settings()
     name = take("surface")
-    if name is not None and name not in surfaces.REGISTRY:
+    if name is not None and name not in surfaces.REGISTRY and name != CUSTOM:
         warnings.append(f"ignored surface={name!r}: unknown surface")
         name = None
-    surface = surfaces.get(name or default.surface)
+    formula, domain = default.formula, default.domain
+    if name == CUSTOM:
+        domain = _domain(take("domain"), warnings)
+        formula = _formula(take("formula"), domain, warnings)
+    surface = resolve_surface(name or default.surface, formula, domain)
     surface_params = params(surface.name, surface.params)
 
     start = None
@@ -96,7 +117,10 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
         try:
             x, y = (_number(v) for v in text.split(","))
             if not in_domain(surface, (x, y)):
-                raise ValueError(f"outside the domain of {surface.name}")
+                (x0, x1), (y0, y1) = surface.domain
+                raise ValueError(
+                    f"outside the domain of {surface.name}, [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]"
+                )
             start = (x, y)
         except ValueError as e:
             why = "expected two numbers x,y" if "unpack" in str(e) or "float" in str(e) else str(e)
@@ -132,7 +156,9 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
     )
 
     for key in q:
-        if key not in used:
+        if key in ("formula", "domain") and key not in used:
+            warnings.append(f"ignored {key!r}: it goes with surface={CUSTOM} only")
+        elif key not in used:
             warnings.append(f"ignored {key!r}: not a setting of this view")
     settings = Settings(
         surface=surface.name,
@@ -144,8 +170,39 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
         schedule_params=schedule_params,
         noise=noise,
         seed=seed,
+        formula=formula,
+        domain=domain,
     )
     return settings, warnings
+
+
+def _domain(text: str | None, warnings: list[str]) -> surfaces.Domain:
+    """``x0,x1,y0,y1`` as a domain, checked as `surfaces.from_formula` checks it."""
+    if text is None:
+        return DEFAULT_DOMAIN
+    try:
+        x0, x1, y0, y1 = (_number(v) for v in text.split(","))
+    except ValueError:
+        warnings.append(f"ignored domain={text!r}: expected four numbers x0,x1,y0,y1")
+        return DEFAULT_DOMAIN
+    try:
+        return resolve_surface(CUSTOM, DEFAULT_FORMULA, ((x0, x1), (y0, y1))).domain
+    except ValueError as e:  # x0 >= x1, too wide
+        warnings.append(f"ignored domain={text!r}: {e}")
+        return DEFAULT_DOMAIN
+
+
+def _formula(text: str | None, domain: surfaces.Domain, warnings: list[str]) -> str:
+    """The formula if it compiles; else the default one and a warning with the position."""
+    if text is None:
+        return DEFAULT_FORMULA
+    try:
+        resolve_surface(CUSTOM, text, domain)
+    except surfaces.FormulaError as e:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        warnings.append(f"ignored formula={shown!r}: {e}")
+        return DEFAULT_FORMULA
+    return text
 
 
 def _scalar(text: str | None, p: surfaces.Param, key: str, warnings: list[str]) -> float:

@@ -1,4 +1,10 @@
-"""The settings of a Compare view, with the limits the app enforces."""
+"""The settings of a Compare view, with the limits the app enforces.
+
+A view's surface is a registered one (``surface="rosenbrock"``) or a formula typed by hand
+(``surface="custom"``, the name `surfaces.from_formula` gives its surfaces, with ``formula``
+and ``domain``). `surface_of` turns either into the `Surface` object: every page, cache and
+export goes through it, never through ``surfaces.get(s.surface)``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,12 @@ from typing import NamedTuple
 
 import optimizers
 import surfaces
-from surfaces import Param
+from surfaces import Domain, Param, Surface
+from surfaces.formula import DEFAULT_DOMAIN
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+CUSTOM = "custom"  # the surface name of a typed formula (what surfaces.from_formula names it)
+DEFAULT_FORMULA = "x**2 + 10*y**2 + sin(3*x)"
 
 
 class Limits(NamedTuple):
@@ -20,7 +29,7 @@ class Limits(NamedTuple):
 
 
 LIMITS = Limits(
-    steps=Param("steps", 500, 10, 5000, "T", integer=True, help="number of steps"),
+    steps=Param("steps", 500, 10, 20_000, "T", integer=True, help="number of steps"),
     noise=Param("noise", 0.0, 0.0, 10.0, "σ", help="gradient noise standard deviation"),
     seed=Param("seed", 0, 0, 2**31 - 1, "seed", integer=True, help="noise seed"),
     max_runs=8,
@@ -50,17 +59,45 @@ class Settings:
     schedule_params: dict[str, float] = field(default_factory=dict, hash=False)
     noise: float = 0.0
     seed: int = 0
+    # Used only when surface == CUSTOM; kept (not cleared) otherwise, so a typed formula
+    # survives a detour through a registered surface.
+    formula: str = DEFAULT_FORMULA
+    domain: Domain = DEFAULT_DOMAIN
 
     @property
     def start_point(self) -> tuple[float, float]:
-        return self.start if self.start is not None else surfaces.get(self.surface).start
+        return self.start if self.start is not None else surface_of(self).start
+
+    @property
+    def surface_key(self) -> tuple[str, str, Domain | None]:
+        """What identifies the surface: (name, formula, domain), the last two only for CUSTOM
+        (so caches of registered surfaces do not depend on a formula they do not draw)."""
+        if self.surface == CUSTOM:
+            return self.surface, self.formula, self.domain
+        return self.surface, "", None
 
     def with_surface(self, name: str) -> Settings:
         """Switch surface: its own parameters and start, everything else kept."""
-        s = surfaces.get(name)
+        s = resolve_surface(name, self.formula, self.domain)
         return replace(self, surface=name, surface_params=s.resolve_params(), start=None)
 
 
-def in_domain(surface: surfaces.Surface, point: tuple[float, float]) -> bool:
+def resolve_surface(name: str, formula: str = "", domain: Domain | None = None) -> Surface:
+    """The `Surface` named ``name``, or for CUSTOM the one ``formula`` types over ``domain``.
+
+    Raises ``KeyError`` for an unknown name, `surfaces.FormulaError` for a formula outside
+    the grammar and ``ValueError`` for a bad domain.
+    """
+    if name == CUSTOM:
+        return surfaces.from_formula(formula, domain=domain)
+    return surfaces.get(name)
+
+
+def surface_of(s: Settings) -> Surface:
+    """The surface a view draws (a registered one, or its typed formula over its domain)."""
+    return resolve_surface(*s.surface_key)
+
+
+def in_domain(surface: Surface, point: tuple[float, float]) -> bool:
     (x0, x1), (y0, y1) = surface.domain
     return x0 <= point[0] <= x1 and y0 <= point[1] <= y1

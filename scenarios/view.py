@@ -8,12 +8,13 @@ from collections.abc import Sequence
 import numpy as np
 
 import optimizers
-import surfaces
 from plots import compare, palette
-from scenarios.settings import Settings
+from scenarios.settings import Settings, surface_of
 
 
 def series(runs: Sequence[optimizers.Trajectory]) -> list[compare.Series]:
+    """The runs as figure series. A run that diverged at step 0 (its start is where a typed
+    formula is undefined) has no point to draw and is left out; colours keep their order."""
     return [
         compare.Series(
             key=t.optimizer,
@@ -25,6 +26,7 @@ def series(runs: Sequence[optimizers.Trajectory]) -> list[compare.Series]:
             diverged_at=t.diverged_at,
         )
         for i, t in enumerate(runs)
+        if t.diverged_at != 0
     ]
 
 
@@ -35,7 +37,7 @@ def compare_figure(
     click_grid: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> dict:
     """The Compare figure for ``s``, given its runs and its surface's map layers."""
-    surface = surfaces.get(s.surface)
+    surface = surface_of(s)
     view = compare.MapView(
         surface.domain,
         map_uri,

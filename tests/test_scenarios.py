@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optimizers
+import scenarios
 import surfaces
-from scenarios import LIMITS, PRESETS, Run, Settings, decode, encode
+from scenarios import CUSTOM, LIMITS, PRESETS, Run, Settings, decode, encode, surface_of
 
 
 def test_default_settings_round_trip():
@@ -111,6 +115,159 @@ def test_a_bad_value_is_ignored_with_a_warning_naming_it(key, value, named):
     assert named in warnings[0]
     # Everything else in the link is kept.
     assert s.surface == "rosenbrock" and len(s.runs) >= 1
+
+
+# --- custom formula and the step limit in links ---------------------------------------------
+
+
+def test_the_app_allows_twenty_thousand_steps_and_names_more():
+    assert LIMITS.steps.high == 20_000
+    s, warnings = decode({"steps": "20000"})
+    assert (s.steps, warnings) == (20_000, [])
+    s, warnings = decode({"steps": "20001"})
+    assert s.steps == Settings().steps
+    assert warnings == ["ignored steps='20001': must be in [10, 20000], a whole number"]
+
+
+def test_settings_stay_backward_compatible():
+    """Pages built before the formula fields construct Settings with the old ones only."""
+    s = Settings(surface="valley", surface_params={"kappa": 10.0, "theta": 0.0}, steps=100)
+    assert surface_of(s) is surfaces.get("valley")
+    assert s.start_point == surfaces.get("valley").start
+    assert "formula" not in encode(s) and "domain" not in encode(s)
+    # a formula carried along does not change a registered surface's link
+    assert encode(Settings(formula="x**2")) == encode(Settings())
+
+
+@pytest.mark.parametrize(
+    ("formula", "domain", "point", "value"),
+    [
+        ("x**2 + 10*y**2 + sin(3*x)", ((-3.0, 3.0), (-3.0, 3.0)), (1.0, 2.0), 41 + np.sin(3.0)),
+        ("(1 - x)^2 + 100*(y - x^2)^2", ((-2.0, 2.0), (-1.0, 3.0)), (0.5, 0.5), 6.5),
+        ("exp(x) * cos(pi*y)", ((0.0, 1.0), (0.0, 1.0)), (1.0, 1.0), -np.e),
+    ],
+)
+def test_a_custom_view_resolves_to_its_formula(formula, domain, point, value):
+    s = Settings(surface=CUSTOM, formula=formula, domain=domain)
+    surface = surface_of(s)
+    assert surface.name == CUSTOM and surface.domain == domain
+    assert float(surface.fn(np.array(point))) == pytest.approx(value, rel=1e-5)
+    (x0, x1), (y0, y1) = domain
+    assert x0 <= s.start_point[0] <= x1 and y0 <= s.start_point[1] <= y1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["x**2 + 10*y**2 + sin(3*x)", "sqrt(x) + y^2", "abs(x) + max(y, -y)"]),
+    st.lists(st.floats(-100, 100).map(lambda v: float(f"{v:.4g}")), min_size=4, max_size=4),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
+def test_a_custom_view_survives_a_link(formula, corners, fx, fy):
+    x0, x1 = sorted(corners[:2])
+    y0, y1 = sorted(corners[2:])
+    if x0 == x1 or y0 == y1:
+        return
+    start = (float(f"{x0 + fx * (x1 - x0):.6g}"), float(f"{y0 + fy * (y1 - y0):.6g}"))
+    start = (min(max(start[0], x0), x1), min(max(start[1], y0), y1))
+    s = Settings(surface=CUSTOM, formula=formula, domain=((x0, x1), (y0, y1)), start=start)
+    decoded, warnings = decode(encode(s))
+    assert warnings == []
+    assert (decoded.surface, decoded.formula, decoded.domain) == (CUSTOM, formula, s.domain)
+    assert decoded.start == pytest.approx(start, rel=1e-5, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"formula": "2x"}, "ignored formula='2x': at position 1: a number cannot be followed"),
+        ({"formula": "x**2 + * y"}, "at position 7: expected a number, a name or '('"),
+        ({"formula": "import os"}, "at position 0: unknown name 'import'"),
+        ({"formula": ""}, "formula='': at position 0: the formula is empty"),
+        ({"formula": "x" * 501}, "ignored 'formula': too long (at most 500 characters)"),
+        ({"domain": "1,0,-1,1"}, "ignored domain='1,0,-1,1': domain must have xmin < xmax"),
+        ({"domain": "a,b,c,d"}, "domain='a,b,c,d': expected four numbers x0,x1,y0,y1"),
+        ({"domain": "1,2,3"}, "domain='1,2,3': expected four numbers"),
+        ({"domain": "nan,1,0,1"}, "domain='nan,1,0,1': expected four numbers"),
+        ({"domain": "-1e7,1e7,0,1"}, "domain='-1e7,1e7,0,1': domain sides must be at most"),
+        ({"start": "4,0"}, "ignored start='4,0': outside the domain of custom, [-3, 3]"),
+    ],
+)
+def test_a_bad_formula_or_domain_is_ignored_with_a_warning_naming_it(query, named):
+    s, warnings = decode({"surface": CUSTOM, **query})
+    assert len(warnings) == 1 and named in warnings[0], warnings
+    assert s.surface == CUSTOM
+    assert s.formula == scenarios.DEFAULT_FORMULA or "formula" not in query
+    surface_of(s)  # what is left draws
+
+
+def test_a_bad_domain_keeps_a_good_formula_and_checks_the_start_against_the_default():
+    s, warnings = decode(
+        {"surface": CUSTOM, "formula": "x**2", "domain": "0,0,1,1", "start": "2.5,2.5"}
+    )
+    assert (s.formula, s.domain, s.start) == ("x**2", ((-3.0, 3.0), (-3.0, 3.0)), (2.5, 2.5))
+    assert len(warnings) == 1 and "domain=" in warnings[0]
+
+
+def test_formula_and_domain_belong_to_custom_only():
+    s, warnings = decode({"surface": "himmelblau", "formula": "x**2", "domain": "0,1,0,1"})
+    assert s.surface == "himmelblau"
+    assert warnings == [
+        "ignored 'formula': it goes with surface=custom only",
+        "ignored 'domain': it goes with surface=custom only",
+    ]
+
+
+def test_a_custom_view_exports_a_gif_even_where_the_formula_is_undefined():
+    from PIL import Image
+
+    from scenarios import export
+
+    base = Settings(
+        surface=CUSTOM,
+        formula="sqrt(x) + y**2",
+        domain=((-1.0, 2.0), (-1.0, 1.0)),
+        runs=(Run.default("sgd"), Run.default("adam")),
+        steps=50,
+    )
+    for start in ((0.5, 0.5), (-0.5, 0.5)):  # the second: f undefined, nothing to animate
+        data = export.gif_bytes(replace(base, start=start), frames=12, size=(320, 240))
+        gif = Image.open(io.BytesIO(data))
+        assert gif.size == (320, 240) and gif.n_frames == 12
+    # the map is blank (white) where x < 0
+    image = export.background(surface_of(base), {})
+    left = image[:, : image.shape[1] // 4]
+    assert (left == 255).all()
+    assert (image[:, -image.shape[1] // 4 :] != 255).any()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"frames": 1}, "frames must be a whole number in [2, 1000], got 1"),
+        ({"frames": 1001}, "frames must be a whole number in [2, 1000], got 1001"),
+        ({"fps": 51}, "fps must be a number in [1, 50], got 51"),
+        ({"size": (2000, 480)}, "width must be a whole number in [160, 1920], got 2000"),
+        ({"size": (640, 100)}, "height must be a whole number in [120, 1080], got 100"),
+    ],
+)
+def test_gif_limits_are_named(kwargs, named):
+    from scenarios import export
+
+    with pytest.raises(ValueError) as e:
+        export.gif_bytes(Settings(steps=20), **kwargs)
+    assert named in str(e.value)
+
+
+def test_gif_at_its_limits_renders():
+    from PIL import Image
+
+    from scenarios import export
+
+    s = Settings(steps=int(LIMITS.steps.high), runs=(Run.default("adam"),))
+    data = export.gif_bytes(s, frames=1000, fps=50, size=(1920, 1080))
+    gif = Image.open(io.BytesIO(data))
+    assert gif.size == (1920, 1080) and gif.n_frames == 1000
 
 
 def test_a_bad_hyperparameter_falls_back_to_its_default_only():

@@ -1,4 +1,10 @@
-"""Bounded caches in front of the engine and the map renderer (the page never does math)."""
+"""Bounded caches in front of the engine and the map renderer (the page never does math).
+
+A surface is keyed by its name, plus its formula and domain when it is a typed one
+(``surface="custom"``): `scenarios.Settings.surface_key`. Sizes: a run at the 20,000-step
+limit holds about 0.3 MB (x, y, f and η_t in float32), so the trajectory cache stays under
+about 80 MB; a map layer (480² RGB, its PNG and the click grid) about 1 MB.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,16 @@ import surfaces
 from plots import compare, raster
 from scenarios import export
 
+TRAJECTORIES = 256  # entries: 8 runs × 32 recent views
+MAP_LAYERS = 32
+
 
 def key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
     """A parameter dict as a hashable cache key."""
     return tuple(sorted(params.items()))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=TRAJECTORIES, show_spinner=False)
 def trajectory(
     surface: str,
     optimizer: str,
@@ -28,9 +37,12 @@ def trajectory(
     schedule_params: tuple[tuple[str, float], ...],
     noise: float,
     seed: int,
+    formula: str = "",
+    domain: surfaces.Domain | None = None,
 ) -> optimizers.Trajectory:
+    """One run; ``formula`` and ``domain`` name a typed surface (``surface="custom"``)."""
     return optimizers.simulate(
-        surface,
+        scenarios.resolve_surface(surface, formula, domain),
         optimizer,
         start=start,
         steps=steps,
@@ -43,20 +55,33 @@ def trajectory(
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def map_layers(surface: str, surface_params: tuple[tuple[str, float], ...]):
-    """The shaded map (an RGB array and its PNG data URI) and the click grid, once per surface."""
-    s = surfaces.get(surface)
+@st.cache_data(max_entries=MAP_LAYERS, show_spinner=False)
+def map_layers(
+    surface: str,
+    surface_params: tuple[tuple[str, float], ...],
+    formula: str = "",
+    domain: surfaces.Domain | None = None,
+):
+    """The shaded map (an RGB array and its PNG data URI) and the click grid, once per surface
+    (``formula`` and ``domain`` for a typed one; it is blank where the formula is undefined)."""
+    s = scenarios.resolve_surface(surface, formula, domain)
     image = export.background(s, dict(surface_params))
     click = surfaces.grid(s, dict(surface_params), compare.CLICK_GRID, compare.CLICK_GRID)
     return image, raster.png_data_uri(image), click
 
 
+def view_layers(s: scenarios.Settings):
+    """`map_layers` for the surface of a Compare view."""
+    name, formula, domain = s.surface_key
+    return map_layers(name, key(s.surface_params), formula, domain)
+
+
 def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
     """Every run of a Compare view, each from the cache when it was computed before."""
+    name, formula, domain = s.surface_key
     return [
         trajectory(
-            s.surface,
+            name,
             r.optimizer,
             s.start_point,
             s.steps,
@@ -66,6 +91,8 @@ def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
             key(s.schedule_params),
             s.noise,
             s.seed,
+            formula,
+            domain,
         )
         for r in s.runs
     ]

@@ -7,8 +7,12 @@ import streamlit as st
 
 import optimizers
 import scenarios
+from plots import gif
 from scenarios import export
 
+MIN_FRAMES = 10  # fewer makes a slide show, not an animation (the renderer accepts 2)
+
+# Every size lies inside the renderer's limits (plots.gif.WIDTH and HEIGHT).
 SIZES = {
     "480 × 360": (480, 360),
     "640 × 480": (640, 480),
@@ -21,12 +25,31 @@ def gif_panel(s: scenarios.Settings, image: np.ndarray, runs: list[optimizers.Tr
     with st.expander("Export an animated GIF", expanded=False):
         a, b, c = st.columns(3)
         frames = a.number_input(
-            "frames", min_value=10, max_value=1000, value=200, step=10, key="gif_frames"
+            "frames",
+            min_value=MIN_FRAMES,
+            max_value=gif.FRAMES[1],
+            value=200,
+            step=10,
+            key="gif_frames",
+            help=f"{MIN_FRAMES} to {gif.FRAMES[1]:,}; a run of fewer steps gets one frame per step",
         )
         fps = b.number_input(
-            "frames per second", min_value=1, max_value=50, value=20, step=1, key="gif_fps"
+            "frames per second",
+            min_value=gif.FPS[0],
+            max_value=gif.FPS[1],
+            value=20,
+            step=1,
+            key="gif_fps",
+            help=f"{gif.FPS[0]} to {gif.FPS[1]}",
         )
-        size = c.selectbox("size", list(SIZES), index=1, key="gif_size")
+        size = c.selectbox(
+            "size",
+            list(SIZES),
+            index=1,
+            key="gif_size",
+            help=f"pixels; the renderer takes {gif.WIDTH[0]}–{gif.WIDTH[1]} × "
+            f"{gif.HEIGHT[0]}–{gif.HEIGHT[1]} (optiscape gif --size)",
+        )
 
         def render() -> bytes:
             return export.gif_bytes(

@@ -5,9 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 import optimizers
+import scenarios
 import surfaces
-from scenarios import Settings
+from scenarios import CUSTOM, DEFAULT_FORMULA, Settings
+from scenarios.settings import in_domain
+from surfaces.formula import MAX_LENGTH
 from ui.controls import set_value
+
+FORMULA = "formula"  # the text box, as typed (kept even when it does not compile)
+DOMAIN = ("domain.x0", "domain.x1", "domain.y0", "domain.y1")
+DRAWN = "formula.drawn"  # (formula, domain) last compiled: what the map shows
+# (text, domain values) as typed. Streamlit forgets a widget's value in a run that does not
+# draw it, so this copy brings the box back as it was after a detour through another surface.
+TYPED = "formula.typed"
+_DEFAULT_VALUES = tuple(v for axis in Settings().domain for v in axis)
 
 
 def hp_key(optimizer: str, name: str) -> str:
@@ -22,10 +33,40 @@ def sch_key(schedule: str, name: str) -> str:
     return f"sch.{schedule}.{name}"
 
 
+def surface_title(name: str) -> str:
+    """The surface picker's label for ``name``."""
+    return "Custom formula f(x, y)" if name == CUSTOM else surfaces.get(name).title
+
+
+def write_formula(formula: str, domain: surfaces.Domain) -> None:
+    """Fill the formula box and the domain inputs, and mark them as what is drawn."""
+    st.session_state[FORMULA] = formula
+    for k, v in zip(DOMAIN, (v for axis in domain for v in axis), strict=True):
+        st.session_state[k] = float(v)
+    st.session_state[DRAWN] = (formula, domain)
+    st.session_state[TYPED] = (formula, tuple(float(v) for axis in domain for v in axis))
+
+
+def drawn_formula() -> tuple[str, surfaces.Domain]:
+    """The (formula, domain) the map shows: the last that compiled (defaults at first)."""
+    return st.session_state.get(DRAWN, (scenarios.DEFAULT_FORMULA, Settings().domain))
+
+
+def current_surface() -> surfaces.Surface:
+    """The surface the picker shows now (for callbacks that run before the page)."""
+    return scenarios.resolve_surface(st.session_state["surface"], *drawn_formula())
+
+
 def write(s: Settings) -> None:
-    """Put every setting into its widget's key (call before the widgets are created)."""
-    surface = surfaces.get(s.surface)
+    """Put every setting into its widget's key (call before the widgets are created).
+
+    The formula box is filled for a custom view, or when it is still empty: a formula typed
+    earlier survives loading a preset on a registered surface.
+    """
+    surface = scenarios.surface_of(s)
     st.session_state["surface"] = s.surface
+    if s.surface == CUSTOM or DRAWN not in st.session_state:
+        write_formula(s.formula, s.domain)
     for p in surface.params:
         set_value(sp_key(s.surface, p.name), p, s.surface_params.get(p.name, p.default))
     st.session_state["start_x"], st.session_state["start_y"] = (float(v) for v in s.start_point)
@@ -48,7 +89,77 @@ def reset_optimizer(name: str) -> None:
 
 def switch_surface() -> None:
     """on_change of the surface picker: the new surface's own start and parameters."""
-    s = surfaces.get(st.session_state["surface"])
+    s = current_surface()
     st.session_state["start_x"], st.session_state["start_y"] = s.start
     for p in s.params:
         set_value(sp_key(s.name, p.name), p, p.default)
+
+
+def custom_surface(container=st) -> surfaces.Surface:
+    """The formula box and its domain; returns the surface to draw.
+
+    A formula that does not compile shows an error under the box (its position marked) and
+    the map keeps the last formula that did: a typo in front of a class should not blank the
+    picture, and the text typed stays in the box to be fixed. A bad domain likewise keeps the
+    last good one. A start outside a new domain moves to that domain's default start.
+    """
+    if FORMULA not in st.session_state:  # back from another surface: as it was typed
+        text, values = st.session_state.get(TYPED) or (DEFAULT_FORMULA, _DEFAULT_VALUES)
+        st.session_state[FORMULA] = text
+        for k, v in zip(DOMAIN, values, strict=True):
+            st.session_state[k] = v
+    text = container.text_input(
+        "f(x, y) =",
+        key=FORMULA,
+        max_chars=MAX_LENGTH,
+        help="x, y, numbers, pi, e, + - * / ** (or ^), parentheses and sin, cos, tan, exp, "
+        "log, log10, sqrt, abs, tanh, sinh, cosh, arctan, arcsin, arccos, minimum, maximum",
+    )
+    formula_error = container.empty()  # under the box, filled once the text is checked
+    inputs = []
+    for row in (("x min", "x max"), ("y min", "y max")):
+        for column, label in zip(container.columns(2), row, strict=True):
+            inputs.append((column, label))
+    typed = [
+        column.number_input(label, step=0.5, format="%g", key=k)
+        for (column, label), k in zip(inputs, DOMAIN, strict=True)
+    ]
+    st.session_state[TYPED] = (text, tuple(float(v) for v in typed))
+    formula, domain = drawn_formula()
+    try:
+        domain = scenarios.resolve_surface(
+            CUSTOM, DEFAULT_FORMULA, ((typed[0], typed[1]), (typed[2], typed[3]))
+        ).domain
+    except ValueError as e:
+        container.error(f"Domain not changed: {e}. Still drawing {_domain_text(domain)}.")
+    try:
+        scenarios.resolve_surface(CUSTOM, text, domain)
+        formula = text
+    except surfaces.FormulaError as e:
+        formula_error.error(_formula_error(text, e, formula))
+    st.session_state[DRAWN] = (formula, domain)
+    surface = scenarios.resolve_surface(CUSTOM, formula, domain)
+    start = (st.session_state.get("start_x", 0.0), st.session_state.get("start_y", 0.0))
+    if not in_domain(surface, start):
+        st.session_state["start_x"], st.session_state["start_y"] = surface.start
+    return surface
+
+
+def _formula_error(text: str, e: surfaces.FormulaError, drawn: str, width: int = 18) -> str:
+    """The error, then the stretch of the formula around the culprit with a caret under it
+    (the sidebar is narrow: a long formula is cut around the position, with … marks)."""
+    line = "".join(c if c.isprintable() else " " for c in text)
+    first = max(0, min(e.position - width * 2 // 3, len(line) - width))
+    left = "…" if first > 0 else ""
+    right = "…" if first + width < len(line) else ""
+    excerpt = left + line[first : first + width] + right
+    caret = " " * (len(left) + e.position - first) + "^"
+    return (
+        f"**Formula error {e}**\n\n```\n{excerpt}\n{caret}\n```\n"
+        f"Still drawing the last formula that worked: `{drawn}`."
+    )
+
+
+def _domain_text(domain: surfaces.Domain) -> str:
+    (x0, x1), (y0, y1) = domain
+    return f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]"
