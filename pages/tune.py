@@ -1,0 +1,223 @@
+"""Tune: each optimizer's final loss (or steps to a tolerance) against η, and over η × β."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optimizers
+import surfaces
+from plots import lean
+from scenarios import LIMITS, encode, tuning
+from scenarios.settings import DEFAULT_OPTIMIZERS
+from ui import controls, routing, state, sweeps
+
+P = "tune."  # this page's widget keys, apart from the Compare page's
+METRIC_LABELS = {"gap": "final loss gap f − f*", "steps": "steps to reach f − f* ≤ tol"}
+
+
+def switch_surface() -> None:
+    s = surfaces.get(st.session_state[P + "surface"])
+    st.session_state[P + "start_x"], st.session_state[P + "start_y"] = s.start
+
+
+def defaults() -> None:
+    s = surfaces.get("rosenbrock")
+    for k, v in {
+        "surface": s.name,
+        "start_x": s.start[0],
+        "start_y": s.start[1],
+        "steps": tuning.TUNE_STEPS,
+        "opt": list(DEFAULT_OPTIMIZERS),
+        "metric": "gap",
+        "tol": tuning.DEFAULT_TOL,
+        "lr_range": (-5.0, 0.5),
+        "lr_points": tuning.LR_POINTS,
+    }.items():
+        st.session_state.setdefault(P + k, v)
+
+
+def sidebar() -> dict:
+    sb = st.sidebar
+    sb.subheader("Surface")
+    name = sb.selectbox(
+        "Surface",
+        surfaces.names(),
+        key=P + "surface",
+        format_func=lambda n: surfaces.get(n).title,
+        on_change=switch_surface,
+    )
+    surface = surfaces.get(name)
+    surface_params = {
+        p.name: controls.param_slider(p, f"{P}sp.{name}.{p.name}", sb) for p in surface.params
+    }
+    (x0, x1), (y0, y1) = surface.domain
+    left, right = sb.columns(2)
+    start = (
+        left.number_input("start x", float(x0), float(x1), step=0.1, key=P + "start_x"),
+        right.number_input("start y", float(y0), float(y1), step=0.1, key=P + "start_y"),
+    )
+    steps = sb.number_input(
+        "Steps T",
+        min_value=int(LIMITS.steps.low),
+        max_value=int(LIMITS.steps.high),
+        step=100,
+        key=P + "steps",
+    )
+    sb.subheader("Optimizers")
+    chosen = sb.multiselect(
+        "Optimizers",
+        optimizers.names(),
+        key=P + "opt",
+        format_func=lambda n: optimizers.get(n).title,
+        max_selections=LIMITS.max_runs,
+        label_visibility="collapsed",
+    )
+    sb.subheader("Score")
+    choices = list(tuning.METRICS) if surface.f_min is not None else ["gap"]
+    if st.session_state[P + "metric"] not in choices:
+        st.session_state[P + "metric"] = "gap"
+    metric = sb.radio(
+        "Score (lower is better)",
+        choices,
+        key=P + "metric",
+        format_func=lambda m: METRIC_LABELS[m] if surface.f_min is not None else "final loss f",
+    )
+    tol = None
+    if surface.f_min is not None:
+        tol = sb.select_slider(
+            "tolerance tol on f − f*",
+            tuning.TOLERANCES,
+            key=P + "tol",
+            format_func=lambda v: f"{v:g}",
+            help="also breaks ties between equal final gaps: fewer steps to tol wins",
+        )
+    sb.subheader("Learning rates")
+    p = tuning.lr_param()
+    low, high = sb.slider(
+        "log₁₀ η range",
+        controls.to_widget(p, p.low),
+        controls.to_widget(p, p.high),
+        step=0.1,
+        key=P + "lr_range",
+    )
+    points = sb.number_input(
+        "η values",
+        min_value=2,
+        max_value=tuning.MAX_LR_POINTS,
+        step=10,
+        key=P + "lr_points",
+        help=f"at most {tuning.MAX_LR_POINTS}, evenly spaced in log₁₀ η",
+    )
+    sb.caption(f"η from {10**low:.3g} to {10**high:.3g}; other hyperparameters at defaults")
+    return {
+        "surface": name,
+        "surface_params": surface_params,
+        "start": (float(start[0]), float(start[1])),
+        "steps": int(steps),
+        "optimizers": chosen,
+        "metric": metric,
+        "tol": None if tol is None else float(tol),
+        "lr_range": (float(low), float(high), int(points)),
+    }
+
+
+def use_best(v: dict, bests: list[tuning.Best]) -> None:
+    settings = tuning.to_settings(
+        v["surface"],
+        bests,
+        start=v["start"],
+        steps=v["steps"],
+        surface_params=v["surface_params"],
+    )
+    state.write(settings)
+    st.switch_page("pages/compare.py", query_params=encode(settings))
+
+
+def heatmap(v: dict, common: dict, bests: dict[str, tuning.Best | None]) -> None:
+    st.subheader("η × β")
+    choices = tuning.with_decay(v["optimizers"])
+    if not choices:
+        st.info("None of the chosen optimizers has a β, β₁ or ρ to sweep against η.")
+        return
+    if st.session_state.get(P + "grid_opt") not in choices:
+        st.session_state[P + "grid_opt"] = choices[-1]
+    name = st.selectbox(
+        "Optimizer for the heatmap",
+        choices,
+        key=P + "grid_opt",
+        format_func=lambda n: optimizers.get(n).title,
+    )
+    p = tuning.decay_param(name)
+    st.caption(
+        f"{optimizers.get(name).title}: every (η, {p.symbol}) of a {tuning.GRID_LR} × "
+        f"{tuning.GRID_BETA} grid, {p.symbol} evenly spaced in log₁₀(1 − {p.symbol}); "
+        "red cells diverged, grey never reached the tolerance."
+    )
+    with st.spinner(f"Running {tuning.GRID_LR * tuning.GRID_BETA:,} settings…"):
+        lrs, decays, out = sweeps.grid_outcome(optimizer=name, lr_range=v["lr_range"][:2], **common)
+    fig = tuning.grid_figure(v["surface"], lrs, decays, out, v["metric"])
+    st.plotly_chart(lean.LeanFigure(fig), key=P + "grid_chart", config={"displayModeBar": False})
+    bests[name] = tuning.better(
+        bests.get(name), tuning.best(out, v["metric"], "η × β grid"), v["metric"]
+    )
+
+
+def page() -> None:
+    defaults()
+    v = sidebar()
+    st.title("Tune the learning rate")
+    surface = surfaces.get(v["surface"])
+    st.caption(
+        f"{surface.title}, from ({v['start'][0]:g}, {v['start'][1]:g}), {v['steps']} steps. "
+        "Which η gives each optimizer its best result, and where does it start to diverge? "
+        "× marks an η that diverged, ○ one that never reached the tolerance, ★ the best."
+    )
+    if not v["optimizers"]:
+        st.info("Choose one or more optimizers in the sidebar.")
+        return
+    common = {
+        "surface": v["surface"],
+        "start": v["start"],
+        "steps": v["steps"],
+        "surface_params": sweeps.key(v["surface_params"]),
+        "tol": v["tol"],
+    }
+    try:
+        with st.spinner("Running every η…"):
+            results = [
+                sweeps.lr_outcome(optimizer=n, lr_range=v["lr_range"], **common)
+                for n in v["optimizers"]
+            ]
+    except ValueError as e:
+        st.error(str(e))
+        return
+    lrs = results[0][0]
+    outcomes = [o for _, o in results]
+    fig = tuning.lr_figure(v["surface"], lrs, outcomes, v["metric"])
+    st.plotly_chart(lean.LeanFigure(fig), key=P + "chart", config={"displayModeBar": False})
+
+    bests = {o.optimizer: tuning.best(o, v["metric"]) for o in outcomes}
+    heatmap(v, common, bests)
+
+    st.subheader("Best settings")
+    found = [b for b in bests.values() if b is not None]
+    if found:
+        st.table(tuning.best_rows(v["surface"], found))
+    missing = [optimizers.get(n).title for n, b in bests.items() if b is None]
+    if missing:
+        st.warning(
+            f"No η in the range scored for {', '.join(missing)}: every run diverged or "
+            "missed the tolerance. Widen the η range or allow more steps."
+        )
+    if st.button(
+        "Use the best in Compare",
+        key=P + "use_best",
+        type="primary",
+        disabled=not found,
+        help="open the Compare page with each optimizer at its best setting",
+    ):
+        use_best(v, found)
+
+
+routing.through_navigation()
+page()

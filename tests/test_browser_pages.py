@@ -1,0 +1,114 @@
+"""The Tune and Basins pages in a real browser: Debian's Chromium, Playwright, `streamlit run`.
+
+Each page loads from its own URL path and draws its figure from finite data; one widget per
+page changes what is drawn; "Use the best in Compare" lands on Compare with those settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import browser  # tests/browser.py (pytest puts tests/ on sys.path)
+import pytest
+
+pytestmark = pytest.mark.browser
+
+if not Path(browser.CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{browser.CHROMIUM} is missing: .ci/run installs Debian's chromium")
+    pytest.skip(
+        f"needs Debian's chromium at {browser.CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+# Every number Plotly decoded (x, y, z of every trace) is finite, or null where a gap is meant
+# (strings are category labels: the rows of the Tune page's "diverged" strip).
+FINITE_JS = """(n) => { const gds = document.querySelectorAll('.js-plotly-plot');
+  if (gds.length < n) return false;
+  const ok = v => v === null || v === undefined || typeof v === 'string' || Number.isFinite(v)
+    || Array.isArray(v) && v.every(ok)
+    || ArrayBuffer.isView(v) && Array.from(v).every(ok);
+  return Array.from(gds).every(gd => gd._fullData && gd._fullData.length > 0
+    && gd._fullData.every(d => ['x', 'y', 'z'].every(k => !d[k] || ok(Array.from(d[k])))));
+}"""
+CURVES_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  if (!gd || !gd._fullData) return [];
+  return gd._fullData.filter(d => d.mode === 'lines').map(d => d.name); }"""
+Y_TITLE_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  return gd && gd._fullLayout ? gd._fullLayout.yaxis.title.text : null; }"""
+HEATMAP_SHAPE_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  if (!gd || !gd._fullData) return null;
+  const h = gd._fullData.find(d => d.type === 'heatmap');
+  return h ? [h.z.length, h.z[0].length] : null; }"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    with browser.streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_api.sync_playwright() as p:
+        b = browser.launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1500, "height": 1400})
+    pg = context.new_page()
+    pg.set_default_timeout(180_000)
+    yield pg
+    context.close()
+
+
+def test_tune_page_loads_from_its_path_and_draws_finite_curves(server, page):
+    page.goto(server + "/tune")
+    page.wait_for_function(f"({CURVES_JS})().length === 4")
+    assert page.evaluate(CURVES_JS) == ["SGD", "Momentum", "RMSProp", "Adam"]
+    page.wait_for_function(f"({FINITE_JS})(2)")  # the curves and the η × β heatmap
+    assert page.get_by_text("Tune the learning rate").is_visible()
+
+    # one interaction: score by steps to the tolerance
+    page.get_by_text("steps to reach f − f* ≤ tol").click()
+    page.wait_for_function(f"({Y_TITLE_JS})() === 'steps to f − f* ≤ 0.001'")
+    page.wait_for_function(f"({FINITE_JS})(2)")
+
+
+def test_use_the_best_lands_on_compare_with_the_best_settings(server, page):
+    page.goto(server + "/tune")
+    page.wait_for_function(f"({CURVES_JS})().length === 4")
+    page.get_by_role("button", name="Use the best in Compare").click()
+    page.wait_for_function("location.search.includes('opt=')")
+    page.get_by_text("Compare optimizers").wait_for()
+    query = parse_qs(urlparse(page.url).query)
+    assert query["opt"] == ["sgd,momentum,rmsprop,adam"]
+    assert query["steps"] == ["1000"]
+    # the Compare page's own η slider for Adam shows the tuned value, not the default 0.01
+    assert float(query["adam.lr"][0]) != 0.01
+
+
+def test_basins_page_loads_from_its_path_and_follows_the_grid_slider(server, page):
+    page.goto(server + "/basins")
+    page.wait_for_function(f"({HEATMAP_SHAPE_JS})() !== null")
+    assert page.evaluate(HEATMAP_SHAPE_JS) == [100, 100]
+    page.wait_for_function(f"({FINITE_JS})(1)")
+    legend = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot .legend .traces'))"
+        ".map(t => t.textContent)"
+    )
+    assert sum("minimum (" in t for t in legend) == 4  # Himmelblau's four basins
+
+    slider = page.locator(".st-key-basins-n input").first  # Streamlit tags a widget with its key
+    slider.wait_for(state="attached")
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # 100 → 110 starts per side
+    page.wait_for_function(f"JSON.stringify(({HEATMAP_SHAPE_JS})()) === '[110,110]'")
+    page.wait_for_function(f"({FINITE_JS})(1)")
