@@ -8,37 +8,87 @@ import optimizers
 import surfaces
 from plots import compare, lean, spread
 from scenarios import data_runs
+from scenarios.data_runs import NEURON, RAW, STD
+from surfaces import neuron
 from ui import cached, cached_data, controls, routing
 
 P = "data."
-RAW, STD = "linreg_raw", "linreg_standardized"
 SPREAD_CHOICES = (0, 5, 10, 20, 40)
+MODELS = {"regression": "Linear regression", "neuron": "Single neuron"}
+
+
+def _hp_key(opt: str, name: str) -> str:
+    return f"{P}hp.{opt}.{name}"
 
 
 def _defaults() -> None:
     ss = st.session_state
-    ss.setdefault(P + "standardize", False)
-    ss.setdefault(P + "optimizer", "sgd")
-    ss.setdefault(P + "batch", 8)
-    ss.setdefault(P + "steps", 500)
-    ss.setdefault(P + "seed", 0)
-    ss.setdefault(P + "spread", 10)
-    ss.setdefault(P + "full", True)
+    for k, v in {
+        "model": "regression",
+        "standardize": False,
+        "activation": "sigmoid",
+        "loss": "squared_error",
+        "optimizer": "sgd",
+        "batch": 8,
+        "steps": 500,
+        "seed": 0,
+        "spread": 10,
+        "full": True,
+    }.items():
+        ss.setdefault(P + k, v)
     # η = 0.03: stable across the raw feature's valley (2 / λ_max ≈ 0.049), so the contrast
     # with the standardized feature is the step count, not a divergence
-    controls.ensure(f"{P}hp.sgd.lr", optimizers.get("sgd").hparams[0], 0.03)
+    controls.ensure(_hp_key("sgd", "lr"), optimizers.get("sgd").hparams[0], 0.03)
+
+
+def load_preset(name: str) -> None:
+    p = data_runs.preset(name)
+    ss = st.session_state
+    ss[P + "model"], ss[P + "standardize"] = p.model, p.standardize
+    ss[P + "activation"], ss[P + "loss"] = p.activation, p.loss
+    ss[P + "optimizer"], ss[P + "batch"], ss[P + "steps"] = p.optimizer, p.batch, p.steps
+    controls.set_value(_hp_key(p.optimizer, "lr"), optimizers.get(p.optimizer).hparams[0], p.lr)
+    ss[P + "preset"] = name
 
 
 def sidebar() -> tuple[data_runs.DataRun, int, bool]:
     _defaults()
     sb = st.sidebar
-    sb.subheader("Data")
-    std = sb.toggle(
-        "Standardize the feature",
-        key=P + "standardize",
-        help="u → (u − mean) / standard deviation: the same model, rounder contours.",
+    sb.subheader("Presets")
+    for p in data_runs.DATA_PRESETS:
+        sb.button(
+            p.title,
+            key=f"{P}preset.{p.name}",
+            help=p.question,
+            on_click=load_preset,
+            args=(p.name,),
+            width="stretch",
+        )
+    sb.subheader("Model")
+    model = sb.radio(
+        "Model", list(MODELS), key=P + "model", format_func=MODELS.get, horizontal=True
     )
-    name = STD if std else RAW
+    params: dict[str, float] = {}
+    if model == "regression":
+        std = sb.toggle(
+            "Standardize the feature",
+            key=P + "standardize",
+            help="u → (u − mean) / standard deviation: the same model, rounder contours.",
+        )
+        name = STD if std else RAW
+    else:
+        name = NEURON
+        activation = sb.selectbox("Activation φ", neuron.ACTIVATIONS, key=P + "activation")
+        loss = sb.selectbox(
+            "Loss ℓ",
+            neuron.LOSSES,
+            key=P + "loss",
+            format_func=lambda s: s.replace("_", " "),
+        )
+        params = {
+            "activation": float(neuron.ACTIVATIONS.index(activation)),
+            "loss": float(neuron.LOSSES.index(loss)),
+        }
     n = surfaces.get(name).data.n
     batch = sb.select_slider(
         "Batch size",
@@ -54,49 +104,46 @@ def sidebar() -> tuple[data_runs.DataRun, int, bool]:
     sb.subheader("Optimizer")
     opt_name = sb.selectbox(
         "Optimizer",
-        [n for n in optimizers.names() if n != "newton"],
+        [o for o in optimizers.names() if o != "newton"],
         key=P + "optimizer",
-        format_func=lambda n: optimizers.get(n).title,
+        format_func=lambda o: optimizers.get(o).title,
         label_visibility="collapsed",
     )
     opt = optimizers.get(opt_name)
-    hp = {p.name: controls.param_slider(p, f"{P}hp.{opt_name}.{p.name}", sb) for p in opt.hparams}
+    hp = {p.name: controls.param_slider(p, _hp_key(opt_name, p.name), sb) for p in opt.hparams}
 
     sb.subheader("Show")
     k = sb.select_slider("Other seeds, faintly", options=SPREAD_CHOICES, key=P + "spread")
     full = sb.toggle("The full-batch path too", key=P + "full")
-    return data_runs.DataRun(name, opt_name, hp, int(steps), int(batch), int(seed)), int(k), full
+    run = data_runs.DataRun(name, opt_name, hp, int(steps), int(batch), int(seed), params)
+    return run, int(k), full
 
 
-def page() -> None:
-    r, k, show_full = sidebar()
-    surface = surfaces.get(r.surface)
-    st.title("Batch, mini-batch and stochastic gradients")
-    st.caption(
-        f"{surface.title}: {surface.about} Each step's gradient comes from {r.batch} of the "
-        f"{surface.data.n} examples, drawn afresh; the contours are the loss on all of them. "
-        "Does a smaller batch still find the minimum, and how much do the paths scatter?"
-    )
-    hp = cached.key(r.hparams)
-    main = cached_data.run(r.surface, r.optimizer, hp, r.steps, r.batch, r.seed)
-    n = surface.data.n
-    full = cached_data.run(r.surface, r.optimizer, hp, r.steps, n, 0) if show_full else None
-    _, uri, click_grid = cached.map_layers(r.surface, ())
-    view = compare.MapView(
-        surface.domain, uri, surface.minima, surface.start, surface.f_min, click_grid
-    )
-    fig = compare.compare_figure(view, data_runs.series(r, main, full))
-    if k and r.batch < n:
-        seeds = tuple(range(r.seed + 1, r.seed + 1 + k))
-        paths = cached_data.spread(r.surface, r.optimizer, hp, r.steps, r.batch, seeds)
-        fig = spread.with_spread(fig, paths, "#f59e0b", f"{k} other seeds")
-    st.plotly_chart(lean.LeanFigure(fig), config={"displayModeBar": False}, theme=None)
-
+def comparison(r: data_runs.DataRun) -> None:
+    """Below the map: the lesson of the model, as numbers."""
+    if r.surface == NEURON:
+        st.subheader("The same run under each loss")
+        rows = []
+        for v in data_runs.loss_variants(r):
+            t = cached_data.run(v)
+            rows.append(
+                {
+                    "loss": neuron.LOSSES[int(v.surface_params["loss"])].replace("_", " "),
+                    "distance travelled": f"{data_runs.travelled(t):.3g}",
+                    "final f": f"{t.loss[t.last_finite]:.4g}",
+                    "diverged at step": "—" if t.diverged_at is None else str(t.diverged_at),
+                }
+            )
+        st.table(rows)
+        st.caption("Each loss has its own scale, so compare how far each run got, not f itself.")
+        return
     st.subheader("Raw against standardized feature")
     rows = []
     for name in (RAW, STD):
         s = surfaces.get(name)
-        t = cached_data.run(name, r.optimizer, hp, r.steps, r.batch, r.seed)
+        t = cached_data.run(
+            data_runs.DataRun(name, r.optimizer, r.hparams, r.steps, r.batch, r.seed)
+        )
         at = data_runs.steps_to_converge(t, s.f_min)
         rows.append(
             {
@@ -114,6 +161,32 @@ def page() -> None:
         "The raw feature's valley is about 600 times steeper across than along, so a step "
         "size that is stable across it crawls along it."
     )
+
+
+def page() -> None:
+    r, k, show_full = sidebar()
+    surface = surfaces.get(r.surface)
+    st.title("Batch, mini-batch and stochastic gradients")
+    chosen = st.session_state.get(P + "preset")
+    if chosen:
+        st.info(data_runs.preset(chosen).question, icon="❓")
+    st.caption(
+        f"{surface.title}: {surface.about} Each step's gradient comes from {r.batch} of the "
+        f"{surface.data.n} examples, drawn afresh; the contours are the loss on all of them."
+    )
+    main = cached_data.run(r)
+    n = surface.data.n
+    full = cached_data.run(r, batch=n, seed=0) if show_full else None
+    _, uri, click_grid = cached.map_layers(r.surface, cached.key(r.surface_params))
+    view = compare.MapView(
+        surface.domain, uri, surface.minima, surface.start, surface.f_min, click_grid
+    )
+    fig = compare.compare_figure(view, data_runs.series(r, main, full))
+    if k and r.batch < n:
+        seeds = tuple(range(r.seed + 1, r.seed + 1 + k))
+        fig = spread.with_spread(fig, cached_data.spread(r, seeds), "#f59e0b", f"{k} other seeds")
+    st.plotly_chart(lean.LeanFigure(fig), config={"displayModeBar": False}, theme=None)
+    comparison(r)
     st.latex(surface.latex)
 
 

@@ -8,7 +8,7 @@ import optimizers
 import surfaces
 from plots import compare, lean, schedules
 from scenarios import LIMITS, schedule_runs
-from ui import cached, routing, controls
+from ui import cached, controls, routing
 
 P = "schedules."  # widget keys of this page, apart from the Compare page's
 DEFAULT_SCHEDULES = ("constant", "step", "cosine", "warmup_cosine")

@@ -1,17 +1,21 @@
-"""The Data page's runs: one optimizer on a data surface with a sampled batch, the full-batch
-path beside it, and other seeds behind it. Glue between the engine and the plots; no UI."""
+"""The Data page's runs: one optimizer on a surface defined by data, its gradient on sampled
+batches, the full-batch path beside it and other seeds behind it; and the page's presets.
+Glue between the engine and the plots; no UI."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import optimizers
 import surfaces
 from plots import compare, palette
+from surfaces import neuron
 
 TOLERANCE = 1e-2  # "converged": f − f* at most this
+RAW, STD, NEURON = "linreg_raw", "linreg_standardized", "neuron"
+FULL_BATCH_COLOR = "#38bdf8"
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class DataRun:
     steps: int
     batch: int
     seed: int
+    surface_params: dict[str, float] = field(default_factory=dict)
 
 
 def batch_label(batch: int, n: int) -> str:
@@ -39,21 +44,104 @@ def steps_to_converge(t: optimizers.Trajectory, f_min: float, tol: float = TOLER
     return int(hit[0]) if hit.size else None
 
 
+def travelled(t: optimizers.Trajectory) -> float:
+    """How far the path got from its start (to its last finite point)."""
+    return float(np.linalg.norm(t.xy[t.last_finite] - t.xy[0]))
+
+
 def series(
     r: DataRun, main: optimizers.Trajectory, full: optimizers.Trajectory | None
 ) -> list[compare.Series]:
     """The sampled-batch run, and (when it is not already the full batch) the full-batch run."""
     n = surfaces.get(r.surface).data.n
     color = palette.path_color(r.optimizer)
-    out = [
-        compare.Series(
-            "main", batch_label(r.batch, n), color, main.xy, main.loss, main.lr, main.diverged_at
-        )
-    ]
+    label = batch_label(r.batch, n)
+    out = [compare.Series("main", label, color, main.xy, main.loss, main.lr, main.diverged_at)]
     if full is not None and r.batch != n:
         out.append(
             compare.Series(
-                "full", batch_label(n, n), "#38bdf8", full.xy, full.loss, full.lr, full.diverged_at
+                "full",
+                batch_label(n, n),
+                FULL_BATCH_COLOR,
+                full.xy,
+                full.loss,
+                full.lr,
+                full.diverged_at,
             )
         )
     return out
+
+
+def loss_variants(r: DataRun) -> list[DataRun]:
+    """The neuron run under each loss, the activation kept: the page's comparison table."""
+    return [
+        DataRun(
+            r.surface,
+            r.optimizer,
+            r.hparams,
+            r.steps,
+            r.batch,
+            r.seed,
+            {**r.surface_params, "loss": float(i)},
+        )
+        for i in range(len(neuron.LOSSES))
+    ]
+
+
+@dataclass(frozen=True)
+class DataPreset:
+    """A one-click Data-page scenario: its widget values and the question it poses."""
+
+    name: str
+    title: str
+    question: str
+    model: str  # "regression" or "neuron"
+    standardize: bool = False
+    activation: str = "sigmoid"
+    loss: str = "squared_error"
+    optimizer: str = "sgd"
+    lr: float = 0.03
+    batch: int = 8
+    steps: int = 500
+
+
+DATA_PRESETS = (
+    DataPreset(
+        "normalize",
+        "Normalizing inputs rounds the valley",
+        "The same SGD on the same data: why does the raw feature need so many more steps "
+        "than the standardized one? Toggle “Standardize the feature” and compare the table.",
+        "regression",
+        lr=0.045,  # just under raw's stability limit 2 / λ_max ≈ 0.049
+        batch=64,
+    ),
+    DataPreset(
+        "mse_stalls",
+        "Squared error stalls where cross-entropy does not",
+        "A confidently wrong sigmoid neuron: squared error's gradient carries σ′, which is "
+        "tiny there, while cross-entropy's does not. Which loss gets out in 200 steps?",
+        "neuron",
+        lr=0.1,
+        batch=64,
+        steps=200,
+    ),
+    DataPreset(
+        "sgd_noise",
+        "SGD's noisy steps around the full-batch path",
+        "One example per step: the path wanders, yet the paths of other seeds all end near "
+        "the minimum. How small can the batch be before the noise hides the valley?",
+        "regression",
+        standardize=True,
+        batch=1,
+        steps=400,
+    ),
+)
+
+
+def preset(name: str) -> DataPreset:
+    for p in DATA_PRESETS:
+        if p.name == name:
+            return p
+    raise KeyError(
+        f"unknown Data preset {name!r}; choose one of: {', '.join(p.name for p in DATA_PRESETS)}"
+    )

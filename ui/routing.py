@@ -12,11 +12,19 @@ too, on the first visit to the home page.)
 from __future__ import annotations
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime import Runtime
 from streamlit.runtime.pages_manager import PagesManager
 
 
 def through_navigation() -> None:
-    """Call first in every page file."""
-    if PagesManager.uses_pages_directory:
+    """Call first in every page file. (Only under a server: ``AppTest`` resets the flag before
+    every run and drives its pages itself.)"""
+    if PagesManager.uses_pages_directory and _served():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _served() -> bool:
+    """A real server (AppTest runs on a stand-in Runtime and resets the flag every run)."""
+    return runtime.exists() and type(runtime.get_instance()) is Runtime
