@@ -5,6 +5,13 @@ import streamlit as st
 st.set_page_config(page_title="Optiscape", page_icon="🧭", layout="wide")
 st.navigation(
     [
-        st.Page("pages/compare.py", title="Compare", icon="🗺️", default=True),
+        st.Page("pages/compare.py", title="Compare", icon=":material/map:", default=True),
+        st.Page("pages/tune.py", title="Tune", icon=":material/tune:"),
+        st.Page("pages/basins.py", title="Basins", icon=":material/grain:"),
+        st.Page("pages/schedules.py", title="Schedules", icon=":material/trending_down:"),
+        st.Page("pages/data.py", title="Data", icon=":material/scatter_plot:"),
+        st.Page(
+            "pages/surface3d.py", title="3-D", icon=":material/landscape:", url_path="surface3d"
+        ),
     ]
 ).run()
