@@ -209,7 +209,7 @@ def _domain_text(domain: surfaces.Domain) -> str:
 
 def _minima_text(s: surfaces.Surface) -> str:
     if s.f_min is None:
-        return "unbounded below"
+        return "minimum not known" if s.bounded_below else "unbounded below"
     where = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in s.minima)
     return f"min {s.f_min:.4g} at {where}"
 
@@ -242,6 +242,13 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         "an optimizer hyperparameter, e.g. lr=0.01 (unset ones take defaults)",
     )
     _add_path_options(p)
+    p.add_argument(
+        "--batch",
+        type=int,
+        metavar="B",
+        help="on a surface defined by data (linreg_raw, linreg_standardized, neuron): take each "
+        "gradient on B sampled examples (all of them: batch GD; 1: SGD). Default: the exact loss",
+    )
     p.add_argument(
         "--format",
         choices=("json", "csv"),
@@ -389,6 +396,7 @@ def _run(args: argparse.Namespace) -> int:
             schedule_params=_numbers(args.schedule_params),
             noise=args.noise,
             seed=args.seed,
+            batch=args.batch,
         )
     except ValueError as e:  # the engine names the parameter and its range
         raise UsageError(str(e)) from None
@@ -415,6 +423,7 @@ def _as_json(t: optimizers.Trajectory, start: tuple[float, float]) -> str:
         "schedule_params": t.schedule_params,
         "noise": t.noise,
         "seed": t.seed,
+        "batch": t.batch,
         "start": [float(v) for v in start],
         "steps": t.steps,
         "xy": [list(p) for p in zip(numbers(t.xy[:, 0]), numbers(t.xy[:, 1]), strict=True)],

@@ -61,6 +61,8 @@ class Param:
     def check(self, value: object, owner: str = "") -> float:
         """Return ``value`` as a float, or raise ``ValueError`` naming this parameter."""
         where = f" of {owner}" if owner else ""
+        if self.choices and isinstance(value, str) and value in self.choices:
+            return float(self.choices.index(value))  # a choice by name: "relu"
         if isinstance(value, bool) or (
             not isinstance(value, int | float) and not _is_np_real(value)
         ):

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,10 @@ def test_list_text_shows_every_entry_in_aligned_sections(capsys):
     saddle = next(line for line in surfaces_text.splitlines() if line.startswith("  saddle "))
     assert saddle.endswith("unbounded below")
     assert "min 0 at (1, 1)" in surfaces_text
-    assert "κ  kappa=10  [1, 1000]" in surfaces_text
+    assert re.search(r"κ\s+kappa=10\s+\[1, 1000\]", surfaces_text)
+    assert "{0=sigmoid, 1=tanh, 2=relu, 3=leaky_relu, 4=elu}" in surfaces_text
+    neuron = next(line for line in surfaces_text.splitlines() if line.startswith("  neuron "))
+    assert neuron.endswith("minimum not known")
     adam = optimizers.get("adam")
     for p in adam.hparams:
         assert f"{p.symbol}" in optimizers_text and f"{p.name}={p.default:g}" in optimizers_text
@@ -116,7 +120,10 @@ def test_list_json_mirrors_the_registries(capsys):
         "log": False,
         "integer": False,
         "help": "first-moment decay",
+        "choices": [],
     }
+    neuron = next(s for s in catalogue["surfaces"] if s["name"] == "neuron")
+    assert neuron["params"][1]["choices"] == ["squared_error", "cross_entropy", "hinge"]
 
 
 def test_console_script_runs():
@@ -164,6 +171,7 @@ def test_run_json_agrees_with_simulate(capsys):
         "schedule_params",
         "noise",
         "seed",
+        "batch",
         "start",
         "steps",
         "xy",
@@ -460,3 +468,38 @@ def test_bad_formulas_exit_2_with_one_line(capsys, argv, named):
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("optiscape: error: ")
     assert named in err
+
+
+def test_run_takes_sampled_batches_on_data_surfaces_and_choices_by_name(capsys):
+    code, out, _ = invoke(
+        capsys,
+        "run",
+        "--surface",
+        "neuron",
+        "--optimizer",
+        "sgd",
+        "--param",
+        "activation=relu",
+        "--param",
+        "loss=cross_entropy",
+        "--batch",
+        "8",
+        "--steps",
+        "20",
+        "--seed",
+        "3",
+    )
+    assert code == 0
+    record = strict_json(out)
+    t = optimizers.simulate(
+        "neuron", "sgd", steps=20, batch=8, seed=3, surface_params={"activation": 2, "loss": 1}
+    )
+    assert record["batch"] == 8 and record["surface_params"] == {"activation": 2.0, "loss": 1.0}
+    np.testing.assert_allclose(np.array(record["xy"], dtype=float), t.xy, rtol=1e-6)
+
+
+def test_batch_on_an_analytic_surface_is_a_usage_error(capsys):
+    code, _, err = invoke(
+        capsys, "run", "--surface", "rosenbrock", "--optimizer", "sgd", "--batch", "4"
+    )
+    assert code == 2 and "defined by data" in err and err.count("\n") == 1
