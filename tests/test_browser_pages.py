@@ -1,7 +1,8 @@
-"""The Tune and Basins pages in a real browser: Debian's Chromium, Playwright, `streamlit run`.
+"""The pages beyond Compare in a real browser: Debian's Chromium, Playwright, `streamlit run`.
 
 Each page loads from its own URL path and draws its figure from finite data; one widget per
 page changes what is drawn; "Use the best in Compare" lands on Compare with those settings.
+The first visit to the fresh server is a deep link, which must still go through app.py.
 """
 
 from __future__ import annotations
@@ -67,6 +68,46 @@ def page(chromium):
     pg.set_default_timeout(180_000)
     yield pg
     context.close()
+
+
+NAV_JS = """() => Array.from(document.querySelectorAll('[data-testid="stSidebarNav"] a'))
+  .map(a => a.innerText.trim())"""
+
+
+def test_a_deep_link_to_a_fresh_server_goes_through_app_py(server, page):
+    """Streamlit runs a page file by itself when a server's first visitor lands on it and the
+    app has a pages/ folder; ui/routing.py reruns it through app.py's navigation. (First in
+    this module: the module's server has had no visitor yet.)"""
+    page.goto(server + "/schedules")
+    page.wait_for_function(f"({FINITE_JS})(1)")
+    page.wait_for_function(f"({NAV_JS})().length >= 6")
+    nav = page.evaluate(NAV_JS)
+    assert [n.split("\n")[-1] for n in nav] == [
+        "Compare",
+        "Tune",
+        "Basins",
+        "Schedules",
+        "Data",
+        "3-D",
+    ]
+    assert page.get_by_text("Learning-rate schedules").is_visible()
+
+
+def test_data_and_3d_pages_draw_finite_figures_and_follow_a_widget(server, page):
+    page.goto(server + "/data")
+    page.wait_for_function(f"({FINITE_JS})(1)")
+    assert page.get_by_text("Batch, mini-batch and stochastic gradients").is_visible()
+    page.get_by_text("Standardize the feature").click()
+    page.get_by_text("Linear regression, standardized feature:").wait_for()
+    page.wait_for_function(f"({FINITE_JS})(1)")
+
+    page.goto(server + "/surface3d?surface=himmelblau&opt=adam,sgd")
+    page.wait_for_function(f"({FINITE_JS})(1)")
+    lines = page.evaluate(
+        """() => document.querySelector('.js-plotly-plot')._fullData
+          .filter(d => d.type === 'scatter3d' && d.mode === 'lines').map(d => d.name)"""
+    )
+    assert lines == ["Adam", "SGD"]
 
 
 def test_tune_page_loads_from_its_path_and_draws_finite_curves(server, page):

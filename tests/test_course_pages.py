@@ -154,3 +154,21 @@ def test_each_data_preset_loads_and_tells_its_story():
             assert rows.iloc[0, 2] == "never" and int(rows.iloc[1, 2]) < 150
         if p.name == "sgd_noise":
             assert len([t for t in fig["data"] if t.get("legendgroup") == "spread"]) == 10
+
+
+def _navigation_pages() -> list[str]:
+    """The page files app.py's navigation lists, read from app.py itself."""
+    import re
+
+    return re.findall(r'st\.Page\(\s*"([^"]+)"', Path(APP).read_text())
+
+
+def test_every_page_of_the_navigation_runs_without_an_exception():
+    pages = _navigation_pages()
+    assert len(pages) == 6 and pages[0] == "pages/compare.py"
+    for page in pages:
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.run()
+        at.switch_page(page).run()
+        _ok(at)
+        assert at.title, page

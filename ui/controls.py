@@ -64,6 +64,16 @@ def param_slider(p: Param, key: str, container=st) -> float:
         value = from_widget(p, w)
         container.caption(f"{p.symbol} = {value:.4g}")
         return value
+    if p.choices:  # a categorical parameter: its names, the engine still gets the number
+        return float(
+            container.select_slider(
+                f"{p.symbol}  {p.help}",
+                options=list(range(len(p.choices))),
+                format_func=lambda i: p.choices[i].replace("_", " "),
+                key=key,
+                help=help_text,
+            )
+        )
     if p.integer:
         return float(
             container.slider(p.symbol, int(p.low), int(p.high), step=1, key=key, help=help_text)
