@@ -1,0 +1,70 @@
+"""What the Compare page says about its runs beyond the paths: the kind of point each path
+ended at (and the start), and the effective step sizes of the adaptive methods. No UI here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import optimizers
+from optimizers import effective
+from plots import palette
+from plots.effective import StepSizes
+from surfaces import Surface, critical
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def point_row(label: str, a: critical.PointAnalysis) -> dict[str, str]:
+    """One table row: where, ‖∇f‖, the Hessian's eigenvalues, and the verdict."""
+    lo, hi = a.eigenvalues
+    verdict = a.verdict if a.verdict != "not critical" else f"not critical ({a.curvature})"
+    return {
+        "": label,
+        "point": f"({a.point[0]:.4g}, {a.point[1]:.4g})",
+        "‖∇f‖": _fmt(a.grad_norm),
+        "Hessian eigenvalues λ₁, λ₂": f"{_fmt(lo)}, {_fmt(hi)}",
+        "verdict": verdict,
+    }
+
+
+def critical_rows(
+    surface: Surface,
+    params: Mapping[str, float],
+    start: tuple[float, float],
+    runs: Sequence[optimizers.Trajectory],
+) -> list[dict[str, str]]:
+    """The start, then each run's last finite point."""
+    rows = [point_row("start", critical.analyze(surface, start, params))]
+    for t in runs:
+        end = tuple(float(v) for v in t.xy[t.last_finite])
+        rows.append(
+            point_row(optimizers.get(t.optimizer).title, critical.analyze(surface, end, params))
+        )
+    return rows
+
+
+def saddle_directions(
+    surface: Surface, params: Mapping[str, float], runs: Sequence[optimizers.Trajectory]
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """(point, the eigenvector along which f falls) for every run that ended at a saddle."""
+    out = []
+    for t in runs:
+        a = critical.analyze(surface, tuple(float(v) for v in t.xy[t.last_finite]), params)
+        if a.verdict == "saddle":
+            out.append((a.point, a.eigenvectors[0]))
+    return out
+
+
+def step_sizes(surface: Surface, runs: Sequence[optimizers.Trajectory]) -> list[StepSizes]:
+    """Each adaptive run's per-coordinate effective step size over time."""
+    return [
+        StepSizes(
+            optimizers.get(t.optimizer).title,
+            palette.path_color(t.optimizer, i),
+            effective.effective_steps(t, surface),
+        )
+        for i, t in enumerate(runs)
+        if effective.adaptive(t.optimizer) and t.last_finite > 0
+    ]
