@@ -19,10 +19,12 @@
    already has; ``--monotonic`` measures new values (figure recomputed and re-sent). The same
    measurement on a one-slider Streamlit script gives the bare Streamlit round trip for scale.
    Where the time goes comes from the page's WebSocket frames (key → rerun request → figure
-   message → redraw), Chromium's performance metrics and the server's CPU time.
+   message → redraw), Chromium's performance metrics and the server's CPU time. (The page
+   reruns only its `st.fragment` on such a move, and its chart, ui/live_chart.py, stays
+   mounted: it moves the changed lines in place.)
 3. The size of the figure the page sends: the WebSocket message carrying it, the figure in
    the browser, and (full run) the same figure built in-process with the page's building
-   blocks and serialized the way ``st.plotly_chart`` does.
+   blocks and serialized the way the page's live chart sends it (ui/live_chart.py).
 
 Shared, noisy cores: read medians and ratios, not single numbers. This is a report: it never
 asserts on time and always exits 0 (a missing Chromium or a failed step is reported).
@@ -166,7 +168,7 @@ def probe_js(signature_js: str) -> str:
 
 FIRST_PLOT_REPORT_JS = f"""() => {{
   const o = window.__opti;
-  const res = performance.getEntriesByType('resource').filter(r => r.name.includes('PlotlyChart'));
+  const res = performance.getEntriesByType('resource').filter(r => r.name.includes('plotly'));
   const fig = o.ws.filter(m => m.dir === 'in' && m.n >= {FIGURE_FRAME});
   const lt = o.longtasks.filter(([s]) => s < o.firstPlot);
   const gd = document.querySelector('.js-plotly-plot');
@@ -366,7 +368,7 @@ def print_first_plot_breakdown(r: dict) -> None:
 
     print(
         f"    in the page (from navigation start): figure message received {s(r['figureAt'])}"
-        f" ({fmt_bytes(r['figureBytes'])}), Plotly chunk loaded {s(r['plotlyJsEnd'])}"
+        f" ({fmt_bytes(r['figureBytes'])}), plotly.js loaded {s(r['plotlyJsEnd'])}"
         f" ({fmt_bytes(r['plotlyJsBytes'])}), plot drawn {s(r['firstPlot'])}"
     )
     print(
@@ -381,9 +383,9 @@ def print_first_plot_breakdown(r: dict) -> None:
 
 
 def open_adam_slider(page, tracker: Tracker):
-    """Open the sidebar's Adam expander; its first slider (log₁₀ η), focused."""
-    tracker.at("find the 'Adam' expander in the sidebar")
-    summary = page.locator('[data-testid="stSidebar"] summary', has_text="Adam").first
+    """Open the Adam expander beside the chart; its first slider (log₁₀ η), focused."""
+    tracker.at("find the 'Adam' expander beside the chart")
+    summary = page.locator('[data-testid="stMain"] summary', has_text="Adam").first
     summary.wait_for(timeout=30_000)
     details = summary.locator("xpath=ancestor::details[1]")
     if details.get_attribute("open") is None:
@@ -610,11 +612,12 @@ def report_presses(run: PressRun, title: str, targets: bool, figure_word: str) -
 
 
 def figure_in_process(url_query: dict[str, str]) -> None:
-    """Build the slider page's figure with the page's building blocks; serialize it as
-    ``st.plotly_chart`` does; print sizes and the time it takes."""
+    """Build the slider page's figure with the page's building blocks; serialize it as the
+    live chart does (``json.dumps`` of ``ui.live_chart.payload``); print sizes and times."""
     t = time.monotonic()
+    import json
+
     import plotly.io as pio
-    import plotly.tools
     from streamlit import logger as streamlit_logger
 
     streamlit_logger.set_log_level("error")  # outside `streamlit run`: no runtime warnings
@@ -622,25 +625,22 @@ def figure_in_process(url_query: dict[str, str]) -> None:
     import scenarios
     from plots import lean
     from scenarios import view
-    from ui import cached
+    from ui import cached, live_chart
 
     imported = time.monotonic() - t
 
     s, _ = scenarios.decode(url_query)
 
     def build() -> dict:  # what the page does, through the same functions
-        _, uri, click_grid = cached.map_layers(s.surface, cached.key(s.surface_params))
+        _, uri, click_grid = cached.view_layers(s)
         return view.compare_figure(s, cached.runs(s), uri, click_grid)
 
     t = time.monotonic()
     build()  # first call: compile and fill the caches
     cold = time.monotonic() - t
 
-    def serialize(fig: dict) -> str:  # what st.plotly_chart does with a figure
-        figure = plotly.tools.return_figure_from_figure_or_data(
-            lean.LeanFigure(fig), validate_figure=True
-        )
-        return pio.to_json(figure, validate=False)
+    def serialize(fig: dict) -> str:  # what the live chart sends
+        return json.dumps(live_chart.payload(fig))
 
     times_build, times_json = [], []
     for _ in range(5):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_POINTS = 400  # per drawn line: more is invisible at chart size and costs redraw time
-CLICK_GRID = 25  # invisible points per side that catch clicks on the map (and show f on hover)
+CLICK_GRID = 25  # cells per side of the invisible grid that catches clicks (and shows f on hover)
+CLICK_TRACE = "map"  # the name of that grid's trace
 TINY = 1e-12  # floor for a log-scale gap f − f* that reached exactly zero
 
 
@@ -69,6 +70,52 @@ def _loss_values(loss: np.ndarray, f_min: float | None) -> np.ndarray:
     return loss if f_min is None else np.maximum(loss - f_min, TINY)
 
 
+def _drawn(series: Sequence[Series], values) -> np.ndarray:
+    parts = [values(s)[: s.last + 1] for s in series if s.last >= 0]
+    v = np.concatenate(parts) if parts else np.zeros(0)
+    return v[np.isfinite(v)]
+
+
+def _outward(lo: float, hi: float) -> tuple[float, float]:
+    """[lo, hi] widened to multiples of a round step (one digit of the span's size)."""
+    if not hi > lo:
+        lo, hi = lo - 0.5 * (abs(lo) or 1.0), hi + 0.5 * (abs(hi) or 1.0)
+    step = 10.0 ** np.floor(np.log10(hi - lo))
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+
+
+def _nice_above(v: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ at or above ``v`` > 0 (round values such
+    as η = 0.01 sit inside a bucket, not on its edge)."""
+    k = np.floor(np.log10(v))
+    for m in (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0):
+        if m * 10.0**k >= v * (1 - 1e-12):
+            return float(m * 10.0**k)
+    return float(10.0 ** (k + 1))
+
+
+def data_ranges(series: Sequence[Series], f_min: float | None) -> dict[str, list[float]]:
+    """Fixed ranges for the step, loss and η_t axes, rounded outward (whole decades on a log
+    axis) so that a small change of a hyperparameter usually leaves them as they were. With
+    every range fixed the browser can move the changed lines alone, without a full redraw."""
+    steps = max((len(s.loss) - 1 for s in series), default=0) or 1
+    pad = 0.03 * steps
+    out = {"xaxis2": [-pad, steps + pad]}
+    loss = _drawn(series, lambda s: _loss_values(s.loss, f_min))
+    if f_min is not None:
+        loss = loss[loss > 0]
+        lo, hi = (np.log10(loss.min()), np.log10(loss.max())) if loss.size else (0.0, 1.0)
+        lo, hi = float(np.floor(lo)), float(np.ceil(hi))
+        out["yaxis2"] = [lo - 0.15, max(hi, lo + 1.0) + 0.15]  # log axis: decades
+    else:
+        lo, hi = _outward(*(loss.min(), loss.max()) if loss.size else (0.0, 1.0))
+        out["yaxis2"] = [lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo)]
+    lr = _drawn(series, lambda s: s.lr)
+    top = _nice_above(1.1 * float(lr.max())) if lr.size and lr.max() > 0 else 1.0
+    out["yaxis3"] = [-0.04 * top, 1.06 * top]
+    return out
+
+
 def frame_steps(series: Sequence[Series], count: int) -> np.ndarray:
     steps = max((len(s.loss) - 1 for s in series), default=0)
     return np.unique(np.round(np.linspace(0, steps, min(count, steps + 1))).astype(int))
@@ -90,19 +137,20 @@ def compare_figure(
     """The whole figure as a dict for ``st.plotly_chart`` (or ``plotly.io``)."""
     (x0, x1), (y0, y1) = view.domain
     xs, ys, z = view.grid
-    gx, gy = np.meshgrid(xs, ys)
-    finite = np.isfinite(z).ravel()
     data: list[dict] = [
-        {  # invisible click targets, with f on hover
-            "type": "scatter",
-            "mode": "markers",
-            "x": _f32(gx.ravel()[finite]),
-            "y": _f32(gy.ravel()[finite]),
-            "customdata": _f32(z.ravel()[finite]),
-            "marker": {"size": 9, "color": "rgba(0,0,0,0)"},
-            "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<br>f = %{customdata:.4g}<extra>click: start here</extra>",
+        {  # an invisible heatmap over the map: a click lands on its nearest cell centre and
+            # hovering shows f there. One image for the browser, where 625 invisible markers
+            # were each restyled on every redraw.
+            "type": "heatmap",
+            "x": _f32(xs),
+            "y": _f32(ys),
+            "z": _rows(z),
+            "opacity": 0,
+            "showscale": False,
+            "hoverongaps": False,
+            "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<br>f = %{z:.4g}<extra>click: start here</extra>",
             "showlegend": False,
-            "name": "map",
+            "name": CLICK_TRACE,
         },
         {
             "type": "scatter",
@@ -216,6 +264,7 @@ def compare_figure(
                 }
             )
     steps = frame_steps(series, frames) if series else np.array([0])
+    ranges = data_ranges(series, view.f_min)
     figure_frames = [
         {"name": str(int(k)), "data": _markers_at(series, int(k), view.f_min), "traces": animated}
         for k in steps
@@ -224,10 +273,10 @@ def compare_figure(
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
         "hovermode": "closest",
-        # what st.plotly_chart sets for point selection anyway: matching it up front saves the
-        # browser a second full redraw on every update; fixed ranges make "pan" a no-op
-        "dragmode": "pan",
-        "clickmode": "event+select",
+        # a click is an event only (no selection restyles the traces); fixed ranges leave
+        # nothing to drag
+        "dragmode": False,
+        "clickmode": "event",
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "x": 0.0, "y": 1.06, "xanchor": "left", "yanchor": "bottom"},
         "xaxis": {
@@ -250,11 +299,17 @@ def compare_figure(
             "scaleratio": 1,
             "constrain": "domain",
         },
-        "xaxis2": {"domain": [0.66, 1.0], "anchor": "y2", "fixedrange": True},
+        "xaxis2": {
+            "domain": [0.66, 1.0],
+            "anchor": "y2",
+            "range": ranges["xaxis2"],
+            "fixedrange": True,
+        },
         "yaxis2": {
             "domain": [0.5, 1.0],
             "anchor": "x2",
             "type": axis_type,
+            "range": ranges["yaxis2"],
             "title": {"text": axis_title},
             "exponentformat": "power",
             "fixedrange": True,
@@ -272,7 +327,7 @@ def compare_figure(
             "anchor": "x3",
             "title": {"text": "η<sub>t</sub>"},
             "exponentformat": "power",
-            "rangemode": "tozero",
+            "range": ranges["yaxis3"],
             "fixedrange": True,
         },
         "images": [
@@ -376,6 +431,11 @@ def _decade_step(series: Sequence[Series], f_min: float | None) -> int:
     v = np.concatenate(values)
     decades = np.log10(v.max()) - np.log10(v.min())
     return max(1, int(np.ceil(decades / 6)))
+
+
+def _rows(z: np.ndarray) -> list[list[float | None]]:
+    """A 2-D grid as nested lists of 6-digit floats, None where f is undefined (JSON has no NaN)."""
+    return [[_num(v) if np.isfinite(v) else None for v in row] for row in np.asarray(z, float)]
 
 
 def _num(v: float) -> float:

@@ -30,7 +30,8 @@ def typed(value: Any) -> Any:
     return value.tolist() if isinstance(value, np.ndarray) else value
 
 
-def _lean(figure: dict) -> dict:
+def lean(figure: dict) -> dict:
+    """``figure`` with the NumPy arrays of its traces as typed arrays (JSON-ready)."""
     # The builders put arrays only at the top level of traces; layout and frames hold plain
     # numbers, so they are passed through without a walk.
     data = [{k: typed(v) for k, v in trace.items()} for trace in figure.get("data", [])]
@@ -40,7 +41,7 @@ def _lean(figure: dict) -> dict:
 class LeanFigure(go.Figure):
     def __init__(self, figure: dict) -> None:
         super().__init__()
-        self._lean = _lean(figure)
+        self._lean = lean(figure)
 
     def to_dict(self) -> dict:
         return self._lean

@@ -24,10 +24,18 @@ def _app(**query: str) -> AppTest:
     return at.run()
 
 
+def _charts(at: AppTest) -> list:
+    """The Compare chart: ``st.plotly_chart``, or the live chart component (ui/live_chart.py)."""
+    return [*at.get("plotly_chart"), *at.get("bidi_component")]
+
+
 def _figure(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
+    charts = _charts(at)
     assert len(charts) == 1
-    return json.loads(charts[0].proto.spec)
+    proto = charts[0].proto
+    if hasattr(proto, "spec"):
+        return json.loads(proto.spec)
+    return json.loads(proto.json)["figure"]
 
 
 def _path(fig: dict, name: str) -> np.ndarray:
@@ -169,13 +177,19 @@ def test_a_link_restores_its_exact_settings():
         ({"start": "x,y"}, "start"),
         ({"opt": "sgd,__import__"}, "__import__"),
         ({"bogus": "1"}, "bogus"),
+        ({"steps": "20001"}, "steps='20001'"),
+        ({"surface": "custom", "formula": "2x + y"}, "formula='2x + y': at position 1"),
+        ({"surface": "custom", "formula": "x" * 600}, "'formula': too long"),
+        ({"surface": "custom", "domain": "1,0,-1,1"}, "domain='1,0,-1,1'"),
+        ({"surface": "custom", "start": "5,5"}, "start='5,5': outside"),
+        ({"formula": "x**2"}, "'formula': it goes with surface=custom"),
     ],
 )
 def test_a_malformed_link_warns_and_still_renders(query, named):
     at = _app(**query)
     _ok(at)
     assert any(named in w.value for w in at.warning), [w.value for w in at.warning]
-    assert len(at.get("plotly_chart")) == 1
+    assert len(_charts(at)) == 1
 
 
 @pytest.mark.parametrize("preset", list(PRESETS), ids=lambda p: p.name)
@@ -222,4 +236,116 @@ def test_every_surface_schedule_and_optimizer_renders_its_controls():
     for surface in surfaces.names():
         at.selectbox(key="surface").set_value(surface).run()
         _ok(at)
-        assert len(at.get("plotly_chart")) == 1
+        assert len(_charts(at)) == 1
+
+
+# --- custom formula ------------------------------------------------------------------------------
+
+
+def test_a_custom_formula_is_drawn_and_its_paths_follow_the_closed_form():
+    # f = x² + 10 y²: gradient descent multiplies x by (1 − 2η) and y by (1 − 20η) every step.
+    at = _app(
+        surface="custom",
+        formula="x**2 + 10*y**2",
+        domain="-2,2,-1,1",
+        start="1.5,0.5",
+        opt="sgd",
+        **{"sgd.lr": "0.01"},
+        steps="200",
+    )
+    _ok(at)
+    assert not at.warning
+    path = _path(_figure(at), "sgd")
+    assert np.allclose(path[0], (1.5, 0.5))
+    expected = (1.5 * 0.98**200, 0.5 * 0.8**200)
+    assert np.allclose(path[-1], expected, rtol=1e-4, atol=1e-7)
+    assert at.session_state["formula"] == "x**2 + 10*y**2"
+    assert [at.session_state[k] for k in ("domain.x0", "domain.x1")] == [-2.0, 2.0]
+    assert at.query_params["formula"] == "x**2 + 10*y**2"
+    assert at.query_params["domain"] == "-2,2,-1,1"
+    assert any("x^{2}" in e.value for e in at.latex)  # the formula, typeset
+    assert len(at.table) == 1
+
+
+def test_choosing_custom_formula_draws_the_default_formula():
+    at = _app()
+    at.selectbox(key="surface").set_value("custom").run()
+    _ok(at)
+    assert at.query_params["formula"] == "x**2 + 10*y**2 + sin(3*x)"
+    start = (at.session_state["start_x"], at.session_state["start_y"])
+    assert np.allclose(_path(_figure(at), "adam")[0], start)
+    assert all(-3 <= v <= 3 for v in start)
+
+
+def test_a_syntax_error_shows_where_keeps_the_text_and_the_last_drawing():
+    at = _app(surface="custom", formula="x**2 + y**2", opt="adam")
+    before = _path(_figure(at), "adam")
+    at.text_input(key="formula").set_value("x**2 + * y").run()
+    assert not at.exception
+    (error,) = at.error
+    assert "position 7" in error.value and "expected a number" in error.value
+    assert "       ^" in error.value  # a caret under the culprit
+    assert "x**2 + y**2" in error.value  # says what is still drawn
+    assert at.session_state["formula"] == "x**2 + * y"  # the typed text stays
+    assert np.allclose(_path(_figure(at), "adam"), before, equal_nan=True)
+    assert at.query_params["formula"] == "x**2 + y**2"  # the link holds what is drawn
+    at.text_input(key="formula").set_value("(x - 1)**2 + y**2").run()  # fixed: drawn at once
+    _ok(at)
+    assert at.query_params["formula"] == "(x - 1)**2 + y**2"
+    assert not np.allclose(_path(_figure(at), "adam")[-1], before[-1])
+
+
+def test_a_bad_domain_is_named_and_the_last_one_kept():
+    at = _app(surface="custom", formula="x**2 + y**2", domain="-2,2,-2,2", opt="sgd")
+    at.number_input(key="domain.x0").set_value(3.0).run()
+    assert not at.exception
+    assert any("Domain not changed" in e.value and "xmin < xmax" in e.value for e in at.error)
+    assert at.query_params["domain"] == "-2,2,-2,2"
+    at.number_input(key="domain.x0").set_value(0.0).run()  # valid again: the start moves in
+    _ok(at)
+    assert at.query_params["domain"] == "0,2,-2,2"
+    assert 0.0 <= at.session_state["start_x"] <= 2.0
+    assert np.allclose(_path(_figure(at), "sgd")[0][0], at.session_state["start_x"])
+
+
+def test_a_typed_formula_survives_a_detour_through_another_surface():
+    at = _app(surface="custom", formula="x**2 + y**2")
+    at.text_input(key="formula").set_value("x**2 + * y").run()  # half typed
+    at.selectbox(key="surface").set_value("himmelblau").run()
+    _ok(at)
+    at.selectbox(key="surface").set_value("custom").run()
+    assert not at.exception
+    assert at.session_state["formula"] == "x**2 + * y"
+    assert at.query_params["formula"] == "x**2 + y**2"
+    at.button(key="preset.rosenbrock_banana").click().run()
+    at.selectbox(key="surface").set_value("custom").run()
+    assert at.session_state["formula"] == "x**2 + * y"
+
+
+def test_a_formula_undefined_in_part_of_the_map_draws_and_says_so():
+    # sqrt(x) is NaN for x < 0: that part of the map is blank, and a start there is named.
+    link = {"surface": "custom", "formula": "sqrt(x) + y**2", "domain": "-1,2,-1,1"}
+    at = _app(**link, start="0.5,0.5", opt="sgd")
+    _ok(at)
+    assert not at.warning
+    assert np.isfinite(_path(_figure(at), "sgd")).all()
+    at = _app(**link, start="-0.5,0.5", opt="sgd")
+    assert not at.exception
+    assert any("undefined at the start (-0.5, 0.5)" in w.value for w in at.warning)
+    fig = _figure(at)
+    assert not [t for t in fig["data"] if t.get("legendgroup") == "sgd"]  # no path to draw
+    assert len(at.table) == 1
+
+
+def test_the_step_limit_is_accepted_and_the_figure_stays_lean():
+    from plots.compare import MAX_POINTS
+
+    at = _app(steps="20000", opt="adam")
+    _ok(at)
+    assert not at.warning
+    assert at.session_state["steps"] == 20000
+    fig = _figure(at)
+    path = _path(fig, "adam")
+    assert 2 <= len(path) <= MAX_POINTS
+    expected = optimizers.simulate("rosenbrock", "adam", steps=20000).xy[-1]
+    assert np.allclose(path[-1], expected, rtol=1e-5, atol=1e-6)

@@ -71,15 +71,18 @@ def test_page_loads_with_four_paths(page):
 
 
 def test_a_slider_move_redraws_the_path(page):
-    page.locator('[data-testid="stSidebar"] summary', has_text="Adam").click()
+    page.locator('[data-testid="stMain"] summary', has_text="Adam").click()  # beside the chart
     slider = page.locator(".st-key-hp-adam-lr input").first  # Streamlit tags a widget with its key
     slider.wait_for(state="attached")
     before = page.evaluate(browser.adam_path_signature_js())
+    # the chart is updated in place (ui/live_chart.py), not mounted anew: a mark stays on it
+    page.evaluate("document.querySelector('.js-plotly-plot').__mark = 'first'")
     slider.focus()
     for _ in range(20):  # log₁₀ η by +0.2: η × 1.58
         page.keyboard.press("ArrowRight")
     page.wait_for_function(f"({browser.adam_path_signature_js()})() !== {before!r}")
     page.wait_for_function("location.search.includes('adam.lr=0.01585')")  # 10^(−2 + 0.2)
+    assert page.evaluate("document.querySelector('.js-plotly-plot').__mark") == "first"
 
 
 def test_a_click_on_the_map_moves_the_start(page):

@@ -203,3 +203,70 @@ def test_png_data_uri_decodes_to_the_image():
 def test_every_optimizer_has_its_own_colour():
     colours = [palette.path_color(n) for n in optimizers.names()]
     assert len(set(colours)) == len(colours)
+
+
+def test_every_drawn_value_lies_inside_its_fixed_axis_range(rosenbrock_figure):
+    # the ranges are fixed (the browser then moves changed lines without a redraw), so they
+    # must hold every run's loss gap, η_t and step, taken from the runs themselves
+    s, series, fig = rosenbrock_figure
+    layout = fig["layout"]
+    lo, hi = layout["yaxis2"]["range"]  # log axis: decades
+    x_lo, x_hi = layout["xaxis2"]["range"]
+    lr_lo, lr_hi = layout["yaxis3"]["range"]
+    for run in series:
+        gap = np.maximum(run.loss[: run.last + 1] - s.f_min, compare.TINY)
+        assert lo < np.log10(gap).min() and np.log10(gap).max() < hi
+        assert lr_lo <= 0.0 and run.lr.max() < lr_hi
+        assert x_lo < 0 and len(run.loss) - 1 < x_hi
+    assert float(lo + 0.15).is_integer() and float(hi - 0.15).is_integer()  # whole decades
+
+
+def test_a_small_change_of_eta_keeps_the_layout_and_every_traces_style():
+    # what lets the browser take its fast path (ui/live_chart/chart.js): only arrays change
+    s = surfaces.get("rosenbrock")
+    figs = [
+        compare.compare_figure(
+            _view(s),
+            _series(s, [("sgd", {}), ("momentum", {}), ("rmsprop", {}), ("adam", {"lr": lr})]),
+        )
+        for lr in (0.01, 0.01023)
+    ]
+    a, b = (json.loads(json.dumps(lean.lean(f))) for f in figs)
+    assert a["layout"] == b["layout"]
+
+    def style(t):
+        return {k: v for k, v in t.items() if k not in ("x", "y", "customdata")}
+
+    assert [style(t) for t in a["data"]] == [style(t) for t in b["data"]]
+    assert a["data"] != b["data"]  # while Adam's path did move
+
+
+def test_the_click_grid_holds_f_at_its_cell_centres():
+    s = surfaces.get("rosenbrock")
+    fig = compare.compare_figure(_view(s), _series(s, [("adam", {})]))
+    grid = next(t for t in fig["data"] if t.get("name") == compare.CLICK_TRACE)
+    assert grid["type"] == "heatmap" and grid["opacity"] == 0
+    x, y = np.meshgrid(np.asarray(grid["x"], float), np.asarray(grid["y"], float))
+    rosenbrock = (1 - x) ** 2 + 100 * (y - x**2) ** 2  # the closed form, not the registry
+    assert np.allclose(np.array(grid["z"], dtype=float), rosenbrock, rtol=1e-5)
+
+
+def test_the_payload_is_strict_json(rosenbrock_figure):
+    # JSON.parse in the browser rejects NaN and Infinity: the figure must have none (a
+    # diverged run is in this figure)
+    _, _, fig = rosenbrock_figure
+    json.dumps(lean.lean(fig), allow_nan=False)
+
+
+def test_the_click_grid_has_holes_where_f_is_undefined():
+    s = surfaces.get("rosenbrock")
+    view = _view(s)
+    xs, ys, z = view.grid
+    z = z.copy()
+    z[0, 0], z[3, 4] = np.nan, np.inf
+    holed = compare.MapView(
+        view.domain, view.image_uri, view.minima, view.start, view.f_min, (xs, ys, z)
+    )
+    grid = compare.compare_figure(holed, _series(s, [("adam", {})]))["data"][0]
+    assert grid["z"][0][0] is None and grid["z"][3][4] is None
+    assert sum(v is None for row in grid["z"] for v in row) == 2

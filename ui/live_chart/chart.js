@@ -1,0 +1,102 @@
+// (loadPlotly comes from load_plotly.js, which ui/live_chart.py puts before this module.)
+//
+// One Plotly chart that stays mounted across Streamlit reruns (an st.components.v2 module).
+//
+// Streamlit calls this function on the first render and again with the new `data` after every
+// rerun, with the same `parentElement`. The first call loads plotly.js (served from the
+// installed plotly package) and draws with Plotly.react. Later calls compare the new figure
+// with the one drawn:
+//  - the layout and every trace's attributes other than its arrays (x, y, customdata) are the
+//    same: only the traces whose arrays changed are moved, with Plotly.animate and no redraw
+//    (every axis range is fixed by the figure, so nothing else on the chart can change);
+//  - anything else changed: Plotly.react, which diffs and redraws the chart in place.
+// The animation frames are replaced when they changed. A click on the subplot
+// `data.click_subplot` (e.g. "xy": the map) is sent back as the trigger value `click` = {x, y},
+// the pointer's position in that subplot's coordinates.
+
+const ARRAYS = new Set(["x", "y", "customdata"]);
+const NO_REDRAW = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
+
+// What is drawn, as text: the layout, each trace, each trace without its arrays, the frames.
+function describe(figure) {
+  return {
+    layout: JSON.stringify(figure.layout),
+    traces: figure.data.map((t) => JSON.stringify(t)),
+    shapes: figure.data.map((t) => JSON.stringify(t, (k, v) => (ARRAYS.has(k) ? undefined : v))),
+    frames: JSON.stringify(figure.frames || []),
+  };
+}
+
+async function draw(Plotly, root, data) {
+  const figure = data.figure;
+  const was = root.__drawn;
+  if (!was) root.textContent = ""; // a message left by a failed draw
+  const now = describe(figure);
+  const sameShape =
+    was &&
+    was.layout === now.layout &&
+    was.shapes.length === now.shapes.length &&
+    now.shapes.every((s, i) => s === was.shapes[i]);
+  if (sameShape) {
+    const changed = now.traces.flatMap((t, i) => (t === was.traces[i] ? [] : [i]));
+    if (changed.length) {
+      await Plotly.animate(root, { data: changed.map((i) => figure.data[i]), traces: changed }, NO_REDRAW);
+    }
+    if (now.frames !== was.frames) await Plotly.addFrames(root, figure.frames || []);
+  } else {
+    await Plotly.react(root, {
+      data: figure.data,
+      layout: figure.layout,
+      frames: figure.frames || [],
+      config: data.config || {},
+    });
+  }
+  root.__drawn = now;
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  let root = parentElement.querySelector(".optiscape-live-chart");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "optiscape-live-chart";
+    root.style.width = "100%";
+    parentElement.appendChild(root);
+  }
+  root.style.height = `${data.figure.layout.height}px`;
+  root.__send = setTriggerValue; // the latest, for the click handler bound once
+  root.__clickSubplot = data.click_subplot;
+  const seq = (root.__seq = (root.__seq || 0) + 1);
+  // One update at a time, in order; an update overtaken by a newer one is skipped.
+  root.__queue = (root.__queue || Promise.resolve())
+    .then(() => loadPlotly(data.plotly_src))
+    .then(async (Plotly) => {
+      if (seq !== root.__seq) return;
+      await draw(Plotly, root, data);
+      if (!root.__clickBound) {
+        root.__clickBound = true;
+        root.on("plotly_click", (ev) => {
+          // where the pointer was, in the map's coordinates (not the nearest point of a trace:
+          // that may be a path drawn over the map)
+          const sub = root.__clickSubplot;
+          const hit = (ev.points || []).some((q) => q.xaxis && q.yaxis && q.xaxis._id + q.yaxis._id === sub);
+          const fl = root._fullLayout;
+          const xa = fl[`xaxis${sub.slice(1, sub.indexOf("y"))}`];
+          const ya = fl[`yaxis${sub.slice(sub.indexOf("y") + 1)}`];
+          if (!hit || !ev.event || !xa || !ya) return;
+          const box = root.getBoundingClientRect();
+          const x = xa.p2l(ev.event.clientX - box.left - xa._offset);
+          const y = ya.p2l(ev.event.clientY - box.top - ya._offset);
+          if (Number.isFinite(x) && Number.isFinite(y)) root.__send("click", { x, y });
+        });
+      }
+    })
+    .catch((e) => {
+      if (window.Plotly) window.Plotly.purge(root); // its listeners too
+      root.__clickBound = false;
+      root.__drawn = null; // draw from scratch next time
+      root.textContent = `The chart could not be drawn: ${e.message || e}`;
+    });
+  return () => {
+    if (window.Plotly) window.Plotly.purge(root);
+  };
+}
