@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 import streamlit as st
 
 import optimizers
 import scenarios
 import surfaces
-from plots import lean
-from scenarios import LIMITS, view
-from ui import cached, controls, export, state
+from plots import effective, lean, marks
+from scenarios import LIMITS, analysis, view
+from ui import cached, controls, export, live_chart, routing, state
 
 MAP_KEY = "map"
+SETTINGS = "compare.settings"  # the current view, for the 3-D page
 
 
 def load_preset(name: str) -> None:
@@ -19,16 +23,64 @@ def load_preset(name: str) -> None:
     st.session_state["preset"] = name
 
 
-def map_clicked() -> None:
+def map_clicked(domain: tuple[tuple[float, float], tuple[float, float]]) -> None:
     """A click on the map moves the start there (runs before the rerun, so widgets can change)."""
-    event = st.session_state.get(MAP_KEY)
-    points = (event or {}).get("selection", {}).get("points", [])
-    if not points:
+    point = (st.session_state.get(MAP_KEY) or {}).get("click")
+    if not point:
         return
-    s = surfaces.get(st.session_state["surface"])
-    (x0, x1), (y0, y1) = s.domain
-    st.session_state["start_x"] = round(min(max(float(points[0]["x"]), x0), x1), 3)
-    st.session_state["start_y"] = round(min(max(float(points[0]["y"]), y0), y1), 3)
+    (x0, x1), (y0, y1) = domain
+    st.session_state["start_x"] = round(min(max(float(point["x"]), x0), x1), 3)
+    st.session_state["start_y"] = round(min(max(float(point["y"]), y0), y1), 3)
+
+
+def choose_optimizers() -> list[str]:
+    return st.multiselect(
+        "Optimizers",
+        optimizers.names(),
+        key="opt",
+        format_func=lambda n: optimizers.get(n).title,
+        max_selections=LIMITS.max_runs,
+    )
+
+
+def chosen_runs(chosen: list[str]) -> tuple[scenarios.Run, ...]:
+    """The runs the optimizer panels set, read from their sliders' state before the panels are
+    drawn: the chart is then sent first and the panels after it."""
+    runs = []
+    for n in chosen:
+        hp = {}
+        for p in optimizers.get(n).hparams:
+            key = state.hp_key(n, p.name)
+            controls.ensure(key, p)
+            hp[p.name] = controls.from_widget(p, st.session_state[key])
+        runs.append(scenarios.Run(n, hp))
+    return tuple(runs)
+
+
+def optimizer_panels(chosen: list[str]) -> None:
+    """One panel of sliders per chosen optimizer (open when there are at most two)."""
+    for n in chosen:
+        opt = optimizers.get(n)
+        with st.expander(f"{opt.title}", expanded=len(chosen) <= 2):
+            for p in opt.hparams:
+                controls.param_slider(p, state.hp_key(n, p.name))
+            for other in analysis.forms(n):
+                is_variant = bool(opt.variant_of)
+                # a variant's panel offers its own switch (on) and back to the default form
+                label = (opt.switch if is_variant else other.switch) or other.title
+                if is_variant and other.variant_of:
+                    continue  # from a variant, only the way back to the default form
+                st.toggle(
+                    label,
+                    value=is_variant,
+                    key=f"form.{n}.{other.name}",
+                    on_change=state.switch_form,
+                    args=(n, other.name),
+                    help=f"{other.title}: {other.about}",
+                )
+            st.button(
+                "Reset to defaults", key=f"reset.{n}", on_click=state.reset_optimizer, args=(n,)
+            )
 
 
 def first_visit() -> None:
@@ -57,12 +109,12 @@ def sidebar() -> scenarios.Settings:
     sb.subheader("Surface")
     name = sb.selectbox(
         "Surface",
-        surfaces.names(),
+        (*surfaces.names(), scenarios.CUSTOM),
         key="surface",
-        format_func=lambda n: surfaces.get(n).title,
+        format_func=state.surface_title,
         on_change=state.switch_surface,
     )
-    surface = surfaces.get(name)
+    surface = state.custom_surface(sb) if name == scenarios.CUSTOM else surfaces.get(name)
     surface_params = {
         p.name: controls.param_slider(p, state.sp_key(name, p.name), sb) for p in surface.params
     }
@@ -92,26 +144,8 @@ def sidebar() -> scenarios.Settings:
         max_value=int(LIMITS.steps.high),
         step=50,
         key="steps",
+        help=f"{int(LIMITS.steps.low):,} to {int(LIMITS.steps.high):,} steps",
     )
-
-    sb.subheader("Optimizers")
-    chosen = sb.multiselect(
-        "Optimizers",
-        optimizers.names(),
-        key="opt",
-        format_func=lambda n: optimizers.get(n).title,
-        max_selections=LIMITS.max_runs,
-        label_visibility="collapsed",
-    )
-    runs = []
-    for n in chosen:
-        opt = optimizers.get(n)
-        with sb.expander(f"{opt.title}", expanded=len(chosen) <= 2):
-            hp = {p.name: controls.param_slider(p, state.hp_key(n, p.name)) for p in opt.hparams}
-            st.button(
-                "Reset to defaults", key=f"reset.{n}", on_click=state.reset_optimizer, args=(n,)
-            )
-        runs.append(scenarios.Run(n, hp))
 
     sb.subheader("Learning-rate schedule")
     sched = sb.selectbox(
@@ -140,16 +174,42 @@ def sidebar() -> scenarios.Settings:
     seed = right.number_input(
         "seed", min_value=0, max_value=int(LIMITS.seed.high), step=1, key="seed"
     )
+    sb.subheader("Stopping rule")
+    left, right = sb.columns(2)
+    stop_grad = left.number_input(
+        "‖∇f‖ ≤",
+        min_value=LIMITS.stop_grad.low,
+        max_value=LIMITS.stop_grad.high,
+        step=1e-3,
+        format="%g",
+        key="stop_grad",
+        help="Stop a path at the first step where the gradient norm is this small (0: off).",
+    )
+    stop_loss = right.number_input(
+        "f − f* ≤",
+        min_value=LIMITS.stop_loss.low,
+        max_value=LIMITS.stop_loss.high,
+        step=1e-3,
+        format="%g",
+        key="stop_loss",
+        help="Stop a path at the first step where f − f* (f itself where f* is unknown) is "
+        "this small (0: off).",
+    )
+    formula, domain = state.drawn_formula()
     return scenarios.Settings(
         surface=name,
         surface_params=surface_params,
         start=(float(start[0]), float(start[1])),
         steps=int(steps),
-        runs=tuple(runs),
+        runs=(),  # the optimizers are chosen beside the chart: compare_view()
         schedule=sched,
         schedule_params=schedule_params,
         noise=float(noise),
         seed=int(seed),
+        formula=formula,
+        domain=domain,
+        stop_grad=float(stop_grad),
+        stop_loss=float(stop_loss),
     )
 
 
@@ -158,10 +218,12 @@ def _fmt(v: float | int | None, spec: str = ".4g") -> str:
 
 
 def summary_table(
-    surface: surfaces.Surface, trajectories: list[optimizers.Trajectory]
+    surface: surfaces.Surface,
+    trajectories: list[optimizers.Trajectory],
+    stops: list[int | None] | None = None,
 ) -> list[dict]:
     rows = []
-    for t in trajectories:
+    for i, t in enumerate(trajectories):
         m = optimizers.metrics.summarize(t, surface)
         near = (
             f"first step within {m.tolerance:.2g} of a minimum"
@@ -178,6 +240,8 @@ def summary_table(
                 "diverged at step": _fmt(m.diverged_at, "d"),
             }
         )
+        if stops is not None:
+            rows[-1]["stopped at step"] = _fmt(stops[i], "d")
     return rows
 
 
@@ -201,39 +265,90 @@ def update_rules(s: scenarios.Settings) -> None:
 
 def page() -> None:
     first_visit()
-    s = sidebar()
-    st.query_params.from_dict(scenarios.encode(s))
+    base = sidebar()
 
     st.title("Compare optimizers")
     for w in st.session_state.pop("url_warnings", []):
         st.warning(f"Link: {w}", icon="⚠️")
-    preset = st.session_state.get("preset")
-    if preset and scenarios.encode(scenarios.PRESETS.get(preset).settings) == scenarios.encode(s):
-        st.info(scenarios.PRESETS.get(preset).question, icon="❓")
-    surface = surfaces.get(s.surface)
-    st.caption(
-        f"{surface.title}: {surface.about}  Click the map to start there; ▶ plays the paths."
-    )
-    if not s.runs:
-        st.info("Choose one or more optimizers in the sidebar.")
-        return
+    surface = scenarios.surface_of(base)
+    title = surface.title
+    if base.surface == scenarios.CUSTOM:
+        st.latex(surface.latex)
+        title = f"`{title}`"  # as typed: its ** is not Markdown's bold
+    st.caption(f"{title}: {surface.about}  Click the map to start there; ▶ plays the paths.")
+    live_chart.preload()  # plotly.js downloads while the first paths are computed
+    compare_view(base, surface)
 
-    trajectories = cached.runs(s)
-    image, uri, click_grid = cached.map_layers(s.surface, cached.key(s.surface_params))
-    st.plotly_chart(
-        lean.LeanFigure(view.compare_figure(s, trajectories, uri, click_grid)),
-        key=MAP_KEY,
-        on_select=map_clicked,
-        selection_mode="points",
-        config={"displayModeBar": False},
-        theme=None,
-    )
+
+@st.fragment
+def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
+    """The optimizers, the chart beside their panels, and what follows. A move of an
+    optimizer's slider reruns only this part (the sidebar is not rebuilt), the chart is sent
+    before the panels and updates in place (ui/live_chart.py)."""
+    chosen = choose_optimizers()
+    chart, side = st.columns([3, 1], gap="medium")
+    s = replace(base, runs=chosen_runs(chosen))
+    st.query_params.from_dict(scenarios.encode(s))
+    st.session_state[SETTINGS] = s
+    with chart:
+        preset = st.session_state.get("preset")
+        if preset and scenarios.encode(scenarios.PRESETS.get(preset).settings) == scenarios.encode(
+            s
+        ):
+            st.info(scenarios.PRESETS.get(preset).question, icon="❓")
+        if not s.runs:
+            st.info("Choose one or more optimizers above.")
+            return
+        trajectories, stops = analysis.apply_stop(s.stop_rule, surface, cached.runs(s))
+        if trajectories[0].diverged_at == 0:  # f(start) is not finite: a formula undefined there
+            x, y = s.start_point
+            st.warning(
+                f"f is undefined at the start ({x:g}, {y:g}), so no path can begin there: "
+                "choose a start in the shaded part of the map.",
+                icon="⚠️",
+            )
+        image, uri, click_grid = cached.view_layers(s)
+        figure = view.compare_figure(s, trajectories, uri, click_grid)
+        if st.session_state.get("show_critical"):  # descent directions at saddles
+            saddles = analysis.saddle_directions(surface, s.surface_params, trajectories)
+            figure = marks.with_saddles(figure, saddles, surface.domain)
+        clicked = live_chart.live_chart(
+            figure,
+            key=MAP_KEY,
+            on_click=partial(map_clicked, surface.domain),
+            config={"displayModeBar": False},
+        )
+    if clicked:  # the start moved: the sidebar shows it, so the whole page reruns
+        st.rerun()
+    with side:
+        optimizer_panels(chosen)
     # A static table and rules drawn only on request: a data grid and eight KaTeX blocks
     # redrawn on every slider move cost the browser about 200 ms (bench/latency.py).
-    st.table(summary_table(surface, trajectories))
+    st.table(summary_table(surface, trajectories, stops if s.stop_rule.active else None))
     if st.toggle("Show the update rules, with the values in use", key="show_rules"):
         update_rules(s)
+    if st.toggle(
+        "Where each path ended: gradient, Hessian eigenvalues, verdict",
+        key="show_critical",
+        help="Saddles get red arrows on the map: the directions in which f falls.",
+    ):
+        st.table(analysis.critical_rows(surface, s.surface_params, s.start_point, trajectories))
+    if st.toggle("Effective step sizes of the adaptive methods", key="show_steps"):
+        sizes = analysis.step_sizes(surface, trajectories)
+        if sizes:
+            st.plotly_chart(
+                lean.LeanFigure(effective.figure(sizes)),
+                config={"displayModeBar": False},
+                theme=None,
+            )
+            st.caption(
+                "η_t / (√s_t + ε) per coordinate (x solid, y dashed; the Adam family: per unit "
+                "of m̂). AdaGrad's can only fall; RMSProp's and Adam's recover as gradients shrink."
+            )
+        else:
+            st.info("None of the chosen optimizers adapts its step size per coordinate.")
     export.gif_panel(s, image, trajectories)
 
 
+routing.through_navigation()
 page()

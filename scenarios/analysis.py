@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import optimizers
 from optimizers import effective
+from optimizers.stopping import StopRule, stopped
 from plots import palette
 from plots.effective import StepSizes
 from surfaces import Surface, critical
@@ -55,6 +56,24 @@ def saddle_directions(
         if a.verdict == "saddle":
             out.append((a.point, a.eigenvectors[0]))
     return out
+
+
+def apply_stop(
+    rule: StopRule, surface: Surface, runs: Sequence[optimizers.Trajectory]
+) -> tuple[list[optimizers.Trajectory], list[int | None]]:
+    """Each run cut at the step where ``rule`` stops it, and that step (None: it ran on)."""
+    if not rule.active:
+        return list(runs), [None] * len(runs)
+    cut = [stopped(t, rule, surface) for t in runs]
+    return [c[0] for c in cut], [c[1] for c in cut]
+
+
+def forms(name: str) -> list[optimizers.Optimizer]:
+    """The other forms of ``name``'s optimizer: its variants, or its default form and the
+    default form's other variants (what the optimizer's panel offers as switches)."""
+    base = optimizers.get(name).variant_of or name
+    family = [optimizers.get(base)] + [o for o in optimizers.REGISTRY if o.variant_of == base]
+    return [o for o in family if o.name != name]
 
 
 def step_sizes(surface: Surface, runs: Sequence[optimizers.Trajectory]) -> list[StepSizes]:

@@ -1,7 +1,8 @@
 """Settings ↔ URL query string. Every setting is in the URL; a bad one is dropped, with a reason.
 
 Keys are plain words for the view (``surface``, ``start``, ``steps``, ``opt``, ``schedule``,
-``noise``, ``seed``) and ``<entity>.<parameter>`` for the parameters of the chosen surface,
+``noise``, ``seed``, and ``stop.grad`` / ``stop.loss`` when a stopping rule is on) and
+``<entity>.<parameter>`` for the parameters of the chosen surface,
 schedule and optimizers: ``valley.kappa=100``, ``cosine.alpha=0.1``, ``adam.lr=0.01``.
 A typed surface adds ``surface=custom&formula=x**2+%2B+y**2&domain=-3,3,-2,2``
 (x min, x max, y min, y max); ``formula`` and ``domain`` belong to ``custom`` only.
@@ -47,6 +48,10 @@ def encode(s: Settings) -> dict[str, str]:
     if s.surface == CUSTOM:
         q["formula"] = s.formula
         q["domain"] = ",".join(_fmt(v) for axis in s.domain for v in axis)
+    if s.stop_grad:  # stopping rules only when on: links without them stay as they were
+        q["stop.grad"] = _fmt(s.stop_grad)
+    if s.stop_loss:
+        q["stop.loss"] = _fmt(s.stop_loss)
     q.update({f"{s.surface}.{k}": _fmt(v) for k, v in s.surface_params.items()})
     q.update({f"{s.schedule}.{k}": _fmt(v) for k, v in s.schedule_params.items()})
     for r in s.runs:
@@ -129,6 +134,8 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
     steps = int(_scalar(take("steps"), LIMITS.steps, "steps", warnings))
     noise = _scalar(take("noise"), LIMITS.noise, "noise", warnings)
     seed = int(_scalar(take("seed"), LIMITS.seed, "seed", warnings))
+    stop_grad = _scalar(take("stop.grad"), LIMITS.stop_grad, "stop.grad", warnings)
+    stop_loss = _scalar(take("stop.loss"), LIMITS.stop_loss, "stop.loss", warnings)
 
     schedule_name = take("schedule")
     if schedule_name is not None and schedule_name not in optimizers.schedules.REGISTRY:
@@ -172,6 +179,8 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
         seed=seed,
         formula=formula,
         domain=domain,
+        stop_grad=stop_grad,
+        stop_loss=stop_loss,
     )
     return settings, warnings
 

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import optimizers
 import surfaces
+from optimizers.stopping import StopRule
 from surfaces import Domain, Param, Surface
 from surfaces.formula import DEFAULT_DOMAIN
 
@@ -26,6 +27,8 @@ class Limits(NamedTuple):
     noise: Param
     seed: Param
     max_runs: int
+    stop_grad: Param
+    stop_loss: Param
 
 
 LIMITS = Limits(
@@ -33,6 +36,9 @@ LIMITS = Limits(
     noise=Param("noise", 0.0, 0.0, 10.0, "σ", help="gradient noise standard deviation"),
     seed=Param("seed", 0, 0, 2**31 - 1, "seed", integer=True, help="noise seed"),
     max_runs=8,
+    # stopping rules; 0 switches one off
+    stop_grad=Param("stop_grad", 0.0, 0.0, 1e3, "‖∇f‖", help="stop when ‖∇f‖ falls to this"),
+    stop_loss=Param("stop_loss", 0.0, 0.0, 1e3, "f − f*", help="stop when f − f* falls to this"),
 )
 
 
@@ -63,6 +69,13 @@ class Settings:
     # survives a detour through a registered surface.
     formula: str = DEFAULT_FORMULA
     domain: Domain = DEFAULT_DOMAIN
+    # Stop each path at the first step with ‖∇f‖ ≤ stop_grad or f − f* ≤ stop_loss (0: off)
+    stop_grad: float = 0.0
+    stop_loss: float = 0.0
+
+    @property
+    def stop_rule(self) -> StopRule:
+        return StopRule(grad_tol=self.stop_grad or None, loss_tol=self.stop_loss or None)
 
     @property
     def start_point(self) -> tuple[float, float]:

@@ -80,6 +80,22 @@ def write(s: Settings) -> None:
         set_value(sch_key(s.schedule, p.name), p, s.schedule_params.get(p.name, p.default))
     st.session_state["noise"] = float(s.noise)
     st.session_state["seed"] = int(s.seed)
+    st.session_state["stop_grad"] = float(s.stop_grad)
+    st.session_state["stop_loss"] = float(s.stop_loss)
+
+
+def switch_form(current: str, other: str) -> None:
+    """on_change of a convention switch: the run of ``current`` becomes a run of ``other`` (its
+    default form or a variant), in the same place, with the same hyperparameter values."""
+    chosen = list(st.session_state.get("opt", []))
+    if current not in chosen or other in chosen:
+        return
+    chosen[chosen.index(current)] = other
+    for p in optimizers.get(other).hparams:
+        source = hp_key(current, p.name)
+        if source in st.session_state:
+            st.session_state[hp_key(other, p.name)] = st.session_state[source]
+    st.session_state["opt"] = chosen
 
 
 def reset_optimizer(name: str) -> None:
