@@ -2,10 +2,9 @@
 nothing raises, divergence is reported, and the figure sent to the browser holds only finite
 numbers.
 
-The full grid runs at GRID_STEPS (a long run, a quarter of the app's limit, to keep the suite
-near a minute); a sample of optimizer × surface × extreme-η cases, a typed formula undefined on
-part of its map among them, runs at the app's limit itself, LIMITS.steps.high = 20,000, figure
-included, and checks the figure stays lean there.
+The full grid runs at the app's step limit, LIMITS.steps.high = 20,000; a sample of
+optimizer × surface × extreme-η cases, a typed formula undefined on part of its map among them,
+also checks that the figure stays lean there.
 """
 
 from __future__ import annotations
@@ -23,8 +22,8 @@ import surfaces
 from plots import compare, lean, palette
 from scenarios import LIMITS
 
-GRID_STEPS = 5000
 LIMIT = int(LIMITS.steps.high)
+GRID_STEPS = LIMIT
 ETAS = tuple(10.0**k for k in range(-6, 2))  # η = 10⁻⁶ … 10, every decade
 
 
