@@ -30,25 +30,9 @@ def defaults() -> None:
 def sidebar() -> dict:
     sb = st.sidebar
     sb.subheader("Surface")
-    name = sb.selectbox(
-        "Surface", surfaces.names(), key=P + "surface", format_func=lambda n: surfaces.get(n).title
-    )
-    surface = surfaces.get(name)
-    surface_params = {
-        p.name: controls.param_slider(p, f"{P}sp.{name}.{p.name}", sb) for p in surface.params
-    }
+    surface, surface_params = controls.surface_picker(P, sb)
     sb.subheader("Optimizer")
-    opt = sb.selectbox(
-        "Optimizer",
-        optimizers.names(),
-        key=P + "opt",
-        format_func=lambda n: optimizers.get(n).title,
-        label_visibility="collapsed",
-    )
-    hparams = {
-        p.name: controls.param_slider(p, f"{P}hp.{opt}.{p.name}", sb)
-        for p in optimizers.get(opt).hparams
-    }
+    opt, hparams = controls.optimizer_picker(P, "opt", sb)
     steps = sb.number_input(
         "Steps T",
         min_value=int(LIMITS.steps.low),
@@ -68,7 +52,7 @@ def sidebar() -> dict:
     )
     paths = sb.toggle(f"Draw {tuning.SAMPLE_SIDE**2} sample paths", key=P + "paths")
     return {
-        "surface": name,
+        "surface": surface.name,
         "surface_params": surface_params,
         "optimizer": opt,
         "hparams": hparams,

@@ -102,15 +102,8 @@ def sidebar() -> tuple[data_runs.DataRun, int, bool]:
     seed = right.number_input("seed", min_value=0, max_value=2**31 - 1, step=1, key=P + "seed")
 
     sb.subheader("Optimizer")
-    opt_name = sb.selectbox(
-        "Optimizer",
-        [o for o in optimizers.names() if o != "newton"],
-        key=P + "optimizer",
-        format_func=lambda o: optimizers.get(o).title,
-        label_visibility="collapsed",
-    )
-    opt = optimizers.get(opt_name)
-    hp = {p.name: controls.param_slider(p, _hp_key(opt_name, p.name), sb) for p in opt.hparams}
+    names = [o for o in optimizers.names() if o != "newton"]
+    opt_name, hp = controls.optimizer_picker(P, "optimizer", sb, names)
 
     sb.subheader("Show")
     k = sb.select_slider("Other seeds, faintly", options=SPREAD_CHOICES, key=P + "spread")

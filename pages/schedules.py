@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 import optimizers
-import surfaces
 from plots import compare, lean, schedules
 from scenarios import LIMITS, schedule_runs
 from ui import cached, controls, routing
@@ -26,15 +25,7 @@ def sidebar():
     _defaults()
     sb = st.sidebar
     sb.subheader("Surface")
-    name = sb.selectbox(
-        "Surface",
-        surfaces.names(),
-        key=P + "surface",
-        format_func=lambda n: surfaces.get(n).title,
-        label_visibility="collapsed",
-    )
-    surface = surfaces.get(name)
-    sp = {p.name: controls.param_slider(p, f"{P}sp.{name}.{p.name}", sb) for p in surface.params}
+    surface, sp = controls.surface_picker(P, sb)
     steps = sb.number_input(
         "Steps T",
         min_value=int(LIMITS.steps.low),
@@ -44,15 +35,8 @@ def sidebar():
     )
 
     sb.subheader("Optimizer")
-    opt_name = sb.selectbox(
-        "Optimizer",
-        optimizers.names(),
-        key=P + "optimizer",
-        format_func=lambda n: optimizers.get(n).title,
-        label_visibility="collapsed",
-    )
+    opt_name, hp = controls.optimizer_picker(P, "optimizer", sb)
     opt = optimizers.get(opt_name)
-    hp = {p.name: controls.param_slider(p, f"{P}hp.{opt_name}.{p.name}", sb) for p in opt.hparams}
 
     sb.subheader("Schedules")
     chosen = sb.multiselect(

@@ -39,17 +39,7 @@ def defaults() -> None:
 def sidebar() -> dict:
     sb = st.sidebar
     sb.subheader("Surface")
-    name = sb.selectbox(
-        "Surface",
-        surfaces.names(),
-        key=P + "surface",
-        format_func=lambda n: surfaces.get(n).title,
-        on_change=switch_surface,
-    )
-    surface = surfaces.get(name)
-    surface_params = {
-        p.name: controls.param_slider(p, f"{P}sp.{name}.{p.name}", sb) for p in surface.params
-    }
+    surface, surface_params = controls.surface_picker(P, sb, on_change=switch_surface)
     (x0, x1), (y0, y1) = surface.domain
     left, right = sb.columns(2)
     start = (
@@ -110,7 +100,7 @@ def sidebar() -> dict:
     )
     sb.caption(f"η from {10**low:.3g} to {10**high:.3g}; other hyperparameters at defaults")
     return {
-        "surface": name,
+        "surface": surface.name,
         "surface_params": surface_params,
         "start": (float(start[0]), float(start[1])),
         "steps": int(steps),

@@ -35,20 +35,6 @@ START_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
   const t = gd._fullData.find(d => d.name === 'start'); return [t.x[0], t.y[0]]; }"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    with browser.streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as p:
-        b = browser.launch(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(server, chromium):
     context = chromium.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)

@@ -47,20 +47,6 @@ HEATMAP_SHAPE_JS = """() => { const gd = document.querySelector('.js-plotly-plot
   return h ? [h.z.length, h.z[0].length] : null; }"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    with browser.streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as p:
-        b = browser.launch(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context(viewport={"width": 1500, "height": 1400})

@@ -12,6 +12,8 @@ import math
 
 import streamlit as st
 
+import optimizers
+import surfaces
 from surfaces import Param
 
 SIG = 4  # significant digits kept from a log slider
@@ -89,3 +91,37 @@ def param_slider(p: Param, key: str, container=st) -> float:
             format="%.5g",
         )
     )
+
+
+def surface_picker(prefix: str, container=st, on_change=None):
+    """A registered surface and its parameters' sliders, under keys that start with ``prefix``
+    (``{prefix}surface``, ``{prefix}sp.<surface>.<param>``): (Surface, its parameters)."""
+    name = container.selectbox(
+        "Surface",
+        surfaces.names(),
+        key=prefix + "surface",
+        format_func=lambda n: surfaces.get(n).title,
+        on_change=on_change,
+    )
+    surface = surfaces.get(name)
+    params = {
+        p.name: param_slider(p, f"{prefix}sp.{name}.{p.name}", container) for p in surface.params
+    }
+    return surface, params
+
+
+def optimizer_picker(prefix: str, key: str, container=st, names=None) -> tuple[str, dict]:
+    """One optimizer (from ``names``, default all) and its hyperparameters' sliders, under the
+    keys ``{prefix}{key}`` and ``{prefix}hp.<optimizer>.<param>``: (its name, its values)."""
+    name = container.selectbox(
+        "Optimizer",
+        list(names) if names is not None else optimizers.names(),
+        key=prefix + key,
+        format_func=lambda n: optimizers.get(n).title,
+        label_visibility="collapsed",
+    )
+    hp = {
+        p.name: param_slider(p, f"{prefix}hp.{name}.{p.name}", container)
+        for p in optimizers.get(name).hparams
+    }
+    return name, hp
