@@ -83,37 +83,8 @@ def run_sweep_betas(starts: np.ndarray, lrs: np.ndarray) -> tuple[np.ndarray, ..
 def make_optax_betas_sweep() -> Callable[..., tuple[np.ndarray, ...]] | None:
     """optax.adam under vmap with β₁, β₂ per configuration: its bias correction takes the
     power βᵗ for every configuration at every step, where the sweep keeps running products."""
-    try:
-        import optax
-    except ImportError:
-        return None
-
-    def rosenbrock(p):
-        return (1.0 - p[0]) ** 2 + 100.0 * (p[1] - p[0] ** 2) ** 2
-
-    def one(x0, lr, b1, b2):
-        opt = optax.inject_hyperparams(optax.adam)(learning_rate=lr, b1=b1, b2=b2, eps=EPS)
-
-        def step(carry, _):
-            x, state, bad = carry
-            loss, g = jax.value_and_grad(rosenbrock)(x)
-            bad = bad | ~jnp.isfinite(loss) | jnp.any(jnp.abs(x) > _BOX)
-            updates, state = opt.update(g, state, x)
-            return (optax.apply_updates(x, updates), state, bad), None
-
-        (x, _, bad), _ = jax.lax.scan(step, (x0, opt.init(x0), False), None, length=STEPS)
-        loss = rosenbrock(x)
-        return x, loss, bad | ~jnp.isfinite(loss)
-
-    jitted = jax.jit(jax.vmap(one))
-
-    def run(starts: np.ndarray, lrs: np.ndarray) -> tuple[np.ndarray, ...]:
-        b1, b2 = betas(len(lrs))
-        f32 = np.float32
-        x, loss, bad = jitted(starts.astype(f32), lrs.astype(f32), b1.astype(f32), b2.astype(f32))
-        return np.asarray(x), np.asarray(loss), np.asarray(bad)
-
-    return run
+    made = _optax_adam_sweep(per_config_betas=True)
+    return None if made is None else made[1]
 
 
 def betas_section(sizes: list[int], repeats: int) -> dict[str, float]:
@@ -146,6 +117,14 @@ def run_sweep(starts: np.ndarray, lrs: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def make_optax_sweep() -> tuple[str, Callable[..., tuple[np.ndarray, ...]]] | None:
+    return _optax_adam_sweep(per_config_betas=False)
+
+
+def _optax_adam_sweep(
+    per_config_betas: bool,
+) -> tuple[str, Callable[..., tuple[np.ndarray, ...]]] | None:
+    """(name, run): Adam from optax under vmap in one jitted scan; η per configuration, and β₁,
+    β₂ too when ``per_config_betas`` (from `betas`), else the shared BETA1 and BETA2."""
     try:
         import optax
     except ImportError:
@@ -154,8 +133,8 @@ def make_optax_sweep() -> tuple[str, Callable[..., tuple[np.ndarray, ...]]] | No
     def rosenbrock(p):
         return (1.0 - p[0]) ** 2 + 100.0 * (p[1] - p[0] ** 2) ** 2
 
-    def one(x0, lr):
-        opt = optax.inject_hyperparams(optax.adam)(learning_rate=lr, b1=BETA1, b2=BETA2, eps=EPS)
+    def one(x0, lr, b1, b2):
+        opt = optax.inject_hyperparams(optax.adam)(learning_rate=lr, b1=b1, b2=b2, eps=EPS)
 
         def step(carry, _):
             x, state, bad = carry
@@ -168,10 +147,15 @@ def make_optax_sweep() -> tuple[str, Callable[..., tuple[np.ndarray, ...]]] | No
         loss = rosenbrock(x)
         return x, loss, bad | ~jnp.isfinite(loss)
 
-    jitted = jax.jit(jax.vmap(one))
+    axes = (0, 0, 0, 0) if per_config_betas else (0, 0, None, None)
+    jitted = jax.jit(jax.vmap(one, in_axes=axes))
 
     def run(starts: np.ndarray, lrs: np.ndarray) -> tuple[np.ndarray, ...]:
-        x, loss, bad = jitted(starts.astype(np.float32), lrs.astype(np.float32))
+        f32 = np.float32
+        b1, b2 = betas(len(lrs)) if per_config_betas else (BETA1, BETA2)
+        x, loss, bad = jitted(
+            starts.astype(f32), lrs.astype(f32), np.asarray(b1, f32), np.asarray(b2, f32)
+        )
         return np.asarray(x), np.asarray(loss), np.asarray(bad)
 
     return f"optax {optax.__version__}: adam under vmap", run
