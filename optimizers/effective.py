@@ -20,7 +20,7 @@ import numpy as np
 import surfaces
 from optimizers import _registry
 from optimizers._optimizer import Optimizer
-from optimizers.engine import Trajectory, batch_mask, bucket, float_dtype
+from optimizers.engine import Trajectory, bucket, float_dtype, step_gradient
 from surfaces import Surface
 
 
@@ -34,19 +34,12 @@ def adaptive(optimizer: Optimizer | str) -> bool:
 def _replayer(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
     def replay(xs, hp, sp, sigma, seed, batch):
         f = partial(surface.expr, **sp) if sp else surface.expr
-        grad = jax.grad(f)
 
         def step(state, inputs):
             x, t = inputs
-            if batched:  # the engine's batch: the same draw for the same seed and step
-                key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
-                mask = batch_mask(key, surface.data.n, batch, x.dtype)
-                g = jax.grad(partial(surface.data.loss, **sp))(x, mask)
-            else:
-                g = grad(x)
-            if noisy:  # the engine's noise: the same key for the same seed and step
-                key = jax.random.fold_in(jax.random.key(seed), t)
-                g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
+            _, g = step_gradient(  # the engine's gradient: same batch, same noise
+                surface, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
+            )
             direction, after = opt.update(g, state, x, hp, f)
             return after, (opt.scale(state, after, hp), direction)
 

@@ -90,25 +90,34 @@ def batch_mask(key: jax.Array, n: int, batch: jax.Array, dtype) -> jax.Array:
     return (rank < batch).astype(dtype)
 
 
+def step_gradient(surface: Surface, f, sp, x, t, seed, sigma, batch, *, noisy, batched):
+    """(f(x), the gradient step t uses): the full-data loss for the record, and the gradient
+    of step t's sampled batch and/or with step t's noise. The keys fold in the step index, so
+    step t's draws never depend on the run length; effective.py replays the same draws."""
+    if batched:
+        key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
+        mask = batch_mask(key, surface.data.n, batch, x.dtype)
+        loss, g = f(x), jax.grad(partial(surface.data.loss, **sp))(x, mask)
+    else:
+        loss, g = jax.value_and_grad(f)(x)
+    if noisy:
+        key = jax.random.fold_in(jax.random.key(seed), t)
+        g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
+    return loss, g
+
+
 def _run_fn(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
     """The un-jitted run: ``length`` steps from ``x0``, returning (3, length + 1) x, y, f."""
 
     def run(x0, hp, sp, mult, sigma, seed, batch):
         f = partial(surface.expr, **sp) if sp else surface.expr
-        value_and_grad = jax.value_and_grad(f)
 
         def step(carry, inputs):
             x, state = carry
             t, m = inputs
-            if batched:  # the full-data loss for the record, the gradient of a sampled batch
-                key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
-                mask = batch_mask(key, surface.data.n, batch, x.dtype)
-                loss, g = f(x), jax.grad(partial(surface.data.loss, **sp))(x, mask)
-            else:
-                loss, g = value_and_grad(x)
-            if noisy:  # fold in the step index: the noise of step t never depends on the run length
-                key = jax.random.fold_in(jax.random.key(seed), t)
-                g = g + sigma * jax.random.normal(key, x.shape, x.dtype)
+            loss, g = step_gradient(
+                surface, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
+            )
             direction, state = opt.update(g, state, x, hp, f)
             return (x - hp["lr"] * m * direction, state), jnp.append(x, loss)
 

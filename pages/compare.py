@@ -15,7 +15,6 @@ from scenarios import LIMITS, analysis, view
 from ui import cached, controls, export, live_chart, routing, state
 
 MAP_KEY = "map"
-SETTINGS = "compare.settings"  # the current view, for the 3-D page
 
 
 def load_preset(name: str) -> None:
@@ -289,7 +288,7 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
     chart, side = st.columns([3, 1], gap="medium")
     s = replace(base, runs=chosen_runs(chosen))
     st.query_params.from_dict(scenarios.encode(s))
-    st.session_state[SETTINGS] = s
+    st.session_state[state.VIEW] = s  # for the 3-D page
     with chart:
         preset = st.session_state.get("preset")
         if preset and scenarios.encode(scenarios.PRESETS.get(preset).settings) == scenarios.encode(

@@ -8,17 +8,15 @@ import scenarios
 import surfaces
 from plots import lean, surface3d
 from scenarios import view
-from ui import cached, routing
-
-SETTINGS = "compare.settings"  # the Compare page's last view (a scenarios.Settings)
+from ui import cached, routing, state
 
 
 def settings() -> tuple[scenarios.Settings, list[str]]:
     """The Compare page's current view; on a first visit straight to this page, the link's."""
-    if SETTINGS in st.session_state:
-        return st.session_state[SETTINGS], []
+    if state.VIEW in st.session_state:
+        return st.session_state[state.VIEW], []
     s, warnings = scenarios.decode(st.query_params.to_dict())
-    st.session_state[SETTINGS] = s
+    st.session_state[state.VIEW] = s
     return s, warnings
 
 

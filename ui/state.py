@@ -21,6 +21,9 @@ TYPED = "formula.typed"
 _DEFAULT_VALUES = tuple(v for axis in Settings().domain for v in axis)
 
 
+VIEW = "compare.settings"  # the Compare page's current view (scenarios.Settings), for other pages
+
+
 def hp_key(optimizer: str, name: str) -> str:
     return f"hp.{optimizer}.{name}"
 
