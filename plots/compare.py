@@ -8,6 +8,7 @@ decimated to what a screen can show; nothing non-finite is sent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,13 +122,26 @@ def frame_steps(series: Sequence[Series], count: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, steps, min(count, steps + 1))).astype(int))
 
 
-def _markers_at(series: Sequence[Series], step: int, f_min: float | None) -> list[dict]:
-    out: list[dict] = []
+def _markers_at(
+    series: Sequence[Series], steps: np.ndarray, f_min: float | None
+) -> list[list[dict]]:
+    """For each frame step, every series' marker on the map and on the loss curve (a path that
+    ended earlier stays at its last point). Gathered per series in one indexing, since the
+    figure is rebuilt on every slider move."""
+    per_series = []
     for s in series:
-        i = min(step, s.last)
+        i = np.minimum(steps, s.last)
         # plain floats: a one-element typed array costs more JSON than the number
-        out.append({"x": [_num(s.xy[i, 0])], "y": [_num(s.xy[i, 1])]})
-        out.append({"x": [i], "y": [_num(_loss_values(s.loss[i : i + 1], f_min)[0])]})
+        xs, ys = ([_num(v) for v in s.xy[i, k].tolist()] for k in (0, 1))
+        ls = [_num(v) for v in _loss_values(s.loss[i], f_min).tolist()]
+        per_series.append((i.tolist(), xs, ys, ls))
+    out = []
+    for k in range(len(steps)):
+        markers: list[dict] = []
+        for i, xs, ys, ls in per_series:
+            markers.append({"x": [xs[k]], "y": [ys[k]]})
+            markers.append({"x": [i[k]], "y": [ls[k]]})
+        out.append(markers)
     return out
 
 
@@ -242,8 +256,9 @@ def compare_figure(
                 **group,
             },
         ]
-    last_step = int(frame_steps(series, frames)[-1]) if series else 0
-    for s, marker in zip(series, _chunks(_markers_at(series, last_step, view.f_min)), strict=True):
+    last_step = frame_steps(series, frames)[-1:] if series else np.array([0])
+    at_last = _markers_at(series, last_step, view.f_min)[0]
+    for s, marker in zip(series, _chunks(at_last), strict=True):
         for axes, m in zip((("x", "y"), ("x2", "y2")), marker, strict=True):
             animated.append(len(data))
             data.append(
@@ -266,8 +281,8 @@ def compare_figure(
     steps = frame_steps(series, frames) if series else np.array([0])
     ranges = data_ranges(series, view.f_min)
     figure_frames = [
-        {"name": str(int(k)), "data": _markers_at(series, int(k), view.f_min), "traces": animated}
-        for k in steps
+        {"name": str(int(k)), "data": markers, "traces": animated}
+        for k, markers in zip(steps, _markers_at(series, steps, view.f_min), strict=True)
     ]
     layout = {
         "height": height,
@@ -435,7 +450,8 @@ def _decade_step(series: Sequence[Series], f_min: float | None) -> int:
 
 def _rows(z: np.ndarray) -> list[list[float | None]]:
     """A 2-D grid as nested lists of 6-digit floats, None where f is undefined (JSON has no NaN)."""
-    return [[_num(v) if np.isfinite(v) else None for v in row] for row in np.asarray(z, float)]
+    rows = np.asarray(z, float).tolist()  # Python floats: formatting them is 5× cheaper
+    return [[_num(v) if math.isfinite(v) else None for v in row] for row in rows]
 
 
 def _num(v: float) -> float:

@@ -270,3 +270,25 @@ def test_the_click_grid_has_holes_where_f_is_undefined():
     grid = compare.compare_figure(holed, _series(s, [("adam", {})]))["data"][0]
     assert grid["z"][0][0] is None and grid["z"][3][4] is None
     assert sum(v is None for row in grid["z"] for v in row) == 2
+
+
+def test_the_live_charts_plotly_bundle_draws_every_trace_the_compare_figure_uses(
+    rosenbrock_figure,
+):
+    """The Compare chart loads plotly.js's cartesian bundle (ui/live_chart/), not the full one:
+    a trace type outside it would silently not be drawn. The bundle's own registrations are
+    read from the file."""
+    import re
+    from pathlib import Path
+
+    from plots import marks
+
+    bundle = Path(__file__).parents[1] / "ui" / "live_chart" / "plotly-cartesian.min.js"
+    text = bundle.read_text()
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', text))
+    assert {"scatter", "heatmap"} <= registered
+    _, _, figure = rosenbrock_figure
+    with_arrows = marks.with_saddles(figure, [((0.0, 0.0), (0.0, 1.0))], ((-2, 2), (-2, 2)))
+    used = {t.get("type", "scatter") for f in (figure, with_arrows) for t in f["data"]}
+    used |= {t.get("type", "scatter") for fr in figure["frames"] for t in fr["data"]}
+    assert used <= registered, used - registered
