@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from ui import plotly_js  # Streamlit only: JAX is imported by the pages
+
 st.set_page_config(page_title="Optiscape", page_icon="🧭", layout="wide")
-st.navigation(
+compare = st.Page("pages/compare.py", title="Compare", icon=":material/map:", default=True)
+page = st.navigation(
     [
-        st.Page("pages/compare.py", title="Compare", icon=":material/map:", default=True),
+        compare,
         st.Page("pages/tune.py", title="Tune", icon=":material/tune:"),
         st.Page("pages/basins.py", title="Basins", icon=":material/grain:"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/trending_down:"),
@@ -14,4 +17,7 @@ st.navigation(
             "pages/surface3d.py", title="3-D", icon=":material/landscape:", url_path="surface3d"
         ),
     ]
-).run()
+)
+if page is compare:  # its chart's plotly.js downloads while the page imports JAX and computes
+    plotly_js.preload()
+page.run()

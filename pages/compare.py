@@ -275,7 +275,6 @@ def page() -> None:
         st.latex(surface.latex)
         title = f"`{title}`"  # as typed: its ** is not Markdown's bold
     st.caption(f"{title}: {surface.about}  Click the map to start there; ▶ plays the paths.")
-    live_chart.preload()  # plotly.js downloads while the first paths are computed
     compare_view(base, surface)
 
 

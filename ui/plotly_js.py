@@ -1,0 +1,43 @@
+"""plotly.js for the Compare chart (ui/live_chart.py): where the browser gets it, and an early
+start of its download.
+
+The file is plotly.js's cartesian bundle (scatter, heatmap and the other 2-D traces; 1.5 MB
+against the full bundle's 4.8 MB, a third of the parse on a first visit), vendored from npm's
+``plotly.js-cartesian-dist-min`` at the version the installed ``plotly`` package ships
+(licence beside it) and served by Streamlit's component file route: the app needs no network.
+This module imports nothing but Streamlit, so app.py can start the download before a page
+imports JAX.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+from streamlit.components import v1 as components_v1
+
+ASSETS = Path(__file__).with_name("live_chart")
+LOADER = (ASSETS / "load_plotly.js").read_text()  # defines loadPlotly(src), one load per page
+PLOTLY_JS = "plotly-cartesian.min.js"
+PLOTLY_JS_VERSION = "4.1.1"
+# A file route for it: a v1 component whose folder is the chart's assets.
+_FILES = components_v1.declare_component("plotly_js", path=str(ASSETS))
+
+
+def src() -> str:
+    """The URL path the browser loads plotly.js from (under the server's base URL path); the
+    version in the query names the browser's cached copy (ui/live_chart/load_plotly.js)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    path = f"component/{_FILES.name}/{PLOTLY_JS}?v={PLOTLY_JS_VERSION}"
+    return "/" + (f"{base}/" if base else "") + path
+
+
+def preload() -> None:
+    """Start loading plotly.js in the browser now (a script, nothing to show): on a first visit
+    the download and parse then overlap the server's imports and first computation instead of
+    following them. The chart's module uses the same loader, so plotly.js is loaded once."""
+    st.html(
+        f"<script>{LOADER}\nloadPlotly({json.dumps(src())}).catch(() => {{}});</script>",
+        unsafe_allow_javascript=True,
+    )
