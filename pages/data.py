@@ -8,13 +8,18 @@ import optimizers
 import surfaces
 from plots import compare, lean, spread
 from scenarios import data_runs
-from scenarios.data_runs import NEURON, RAW, STD
+from scenarios.data_runs import NEURON, RAW, SADDLE, STD
 from surfaces import neuron
 from ui import cached, cached_data, controls, routing
 
 P = "data."
 SPREAD_CHOICES = (0, 5, 10, 20, 40)
-MODELS = {"regression": "Linear regression", "neuron": "Single neuron"}
+MODELS = {
+    "regression": "Linear regression",
+    "neuron": "Single neuron",
+    "saddle": "Saddle from examples",
+}
+SADDLE_SEEDS = 5  # sampled runs in the saddle table
 
 
 def _hp_key(opt: str, name: str) -> str:
@@ -76,6 +81,8 @@ def sidebar() -> tuple[data_runs.DataRun, int, bool]:
             help="u → (u − mean) / standard deviation: the same model, rounder contours.",
         )
         name = STD if std else RAW
+    elif model == "saddle":
+        name = SADDLE
     else:
         name = NEURON
         activation = sb.selectbox("Activation φ", neuron.ACTIVATIONS, key=P + "activation")
@@ -112,8 +119,36 @@ def sidebar() -> tuple[data_runs.DataRun, int, bool]:
     return run, int(k), full
 
 
+def saddle_table(r: data_runs.DataRun) -> None:
+    st.subheader("Full batch against sampled batches")
+    n = surfaces.get(SADDLE).data.n
+    rows = []
+    full = data_runs.DataRun(r.surface, r.optimizer, r.hparams, r.steps, n, 0)
+    for v in [full, *data_runs.seed_runs(r, SADDLE_SEEDS if r.batch < n else 0)]:
+        t = cached_data.run(v)
+        x, y = t.xy[t.last_finite]
+        rows.append(
+            {
+                "run": data_runs.batch_label(v.batch, n)
+                + ("" if v.batch == n else f", seed {v.seed}"),
+                "ends at": f"({x:.3g}, {y:.3g})",
+                "f": f"{t.loss[t.last_finite]:.4g}",
+                "where": data_runs.where_it_ended(t),
+            }
+        )
+    st.table(rows)
+    st.caption(
+        "The full gradient's pull across the ridge is exactly zero, so gradient descent never "
+        "learns that f falls off to either side; a batch's gradient is the full one plus the "
+        "sampling's error, and that error is what pushes it off."
+    )
+
+
 def comparison(r: data_runs.DataRun) -> None:
     """Below the map: the lesson of the model, as numbers."""
+    if r.surface == SADDLE:
+        saddle_table(r)
+        return
     if r.surface == NEURON:
         st.subheader("The same run under each loss")
         rows = []

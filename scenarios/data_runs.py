@@ -14,7 +14,8 @@ from plots import compare, palette
 from surfaces import neuron
 
 TOLERANCE = 1e-2  # "converged": f − f* at most this
-RAW, STD, NEURON = "linreg_raw", "linreg_standardized", "neuron"
+RAW, STD, NEURON, SADDLE = "linreg_raw", "linreg_standardized", "neuron", "saddle_data"
+NEAR = 0.1  # "at" a critical point: within this distance of it
 FULL_BATCH_COLOR = "#38bdf8"
 
 
@@ -95,7 +96,7 @@ class DataPreset:
     name: str
     title: str
     question: str
-    model: str  # "regression" or "neuron"
+    model: str  # "regression", "neuron" or "saddle"
     standardize: bool = False
     activation: str = "sigmoid"
     loss: str = "squared_error"
@@ -103,6 +104,26 @@ class DataPreset:
     lr: float = 0.03
     batch: int = 8
     steps: int = 500
+
+
+def where_it_ended(t: optimizers.Trajectory) -> str:
+    """On the saddle surface: is the path's last point at the saddle, at a minimum, or neither."""
+    s = surfaces.get(SADDLE)
+    end = t.xy[t.last_finite]
+    if np.linalg.norm(end) <= NEAR:
+        return "at the saddle (0, 0)"
+    for m in s.minima:
+        if np.linalg.norm(end - np.asarray(m)) <= NEAR:
+            return f"at the minimum ({m[0]:g}, {m[1]:g})"
+    return "in between"
+
+
+def seed_runs(r: DataRun, k: int) -> list[DataRun]:
+    """``r`` with the seeds r.seed … r.seed + k − 1."""
+    return [
+        DataRun(r.surface, r.optimizer, r.hparams, r.steps, r.batch, r.seed + i, r.surface_params)
+        for i in range(k)
+    ]
 
 
 DATA_PRESETS = (
@@ -134,6 +155,17 @@ DATA_PRESETS = (
         standardize=True,
         batch=1,
         steps=400,
+    ),
+    DataPreset(
+        "saddle_escape",
+        "SGD escapes a saddle that GD cannot",
+        "Started on the ridge y = 0, batch gradient descent slides into the saddle and stays, "
+        "since the 64 examples' pulls cancel there. With 8 examples per step they do not: "
+        "does every seed fall off the ridge, and to which side?",
+        "saddle",
+        lr=0.1,
+        batch=8,
+        steps=300,
     ),
 )
 

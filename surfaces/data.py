@@ -107,3 +107,54 @@ register(
         r"\tilde u_i",
     )
 )
+
+
+# A saddle made of examples. Example i pulls the point toward its own (aᵢ, bᵢ), with a
+# bowl along x and a dome along y held up by a quartic wall:
+#     ℓᵢ(x, y) = ½ (x − aᵢ)² − ½ (y − bᵢ)² + ¼ y⁴,   aᵢ, bᵢ = ±½, each sign on half the examples.
+# On all 64 the pulls cancel: f = ½ x² − ½ y² + ¼ y⁴, a saddle at the origin between minima at
+# (0, ±1) with f* = −¼, and the full gradient along y vanishes on the whole ridge y = 0. A
+# sampled batch's bᵢ do not cancel, so its gradient pushes off the ridge. The values ±½ and
+# the weights 1/n are powers of two, so the full gradient's y part on the ridge is exactly 0 in
+# float32 whatever the order of the sum: batch gradient descent started there never leaves it.
+def _saddle_signs() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(_RNG_SEED + 1)
+    half = np.repeat([0.5, -0.5], N_EXAMPLES // 2)
+    return rng.permutation(half), rng.permutation(half)
+
+
+SADDLE_A, SADDLE_B = _saddle_signs()
+
+
+def _saddle_loss(xy, mask, **params):
+    a, b = jnp.asarray(SADDLE_A, xy.dtype), jnp.asarray(SADDLE_B, xy.dtype)
+    x, y = xy[0], xy[1]
+    per_example = 0.5 * (x - a) ** 2 - 0.5 * (y - b) ** 2 + 0.25 * y**4
+    return jnp.sum(mask / jnp.sum(mask) * per_example)
+
+
+def _saddle_expr(xy):
+    return _saddle_loss(xy, jnp.ones(N_EXAMPLES, xy.dtype))
+
+
+register(
+    Surface(
+        name="saddle_data",
+        title="A saddle made of examples",
+        expr=_saddle_expr,
+        domain=((-2.0, 2.0), (-2.0, 2.0)),
+        start=(1.5, 0.0),
+        minima=((0.0, 1.0), (0.0, -1.0)),
+        f_min=-0.25,
+        latex=(
+            r"f(x, y) = \frac{1}{n} \sum_{i=1}^{n} \tfrac12 (x - a_i)^2 - \tfrac12 (y - b_i)^2 "
+            rf"+ \tfrac14 y^4, \quad a_i, b_i = \pm\tfrac12, \quad n = {N_EXAMPLES}"
+        ),
+        about=(
+            "Each of 64 examples pulls toward its own (aᵢ, bᵢ) = (±½, ±½); together they "
+            "cancel on the ridge y = 0, so the full gradient slides along it into the saddle at "
+            "the origin, while a sampled batch's pulls push off it, toward a minimum at (0, ±1)."
+        ),
+        data=DataTerms(N_EXAMPLES, _saddle_loss),
+    )
+)

@@ -152,6 +152,10 @@ def test_each_data_preset_loads_and_tells_its_story():
             assert far["cross entropy"] > 10 * far["squared error"]
         if p.name == "normalize":
             assert rows.iloc[0, 2] == "never" and int(rows.iloc[1, 2]) < 150
+        if p.name == "saddle_escape":  # GD at the saddle, every sampled seed at a minimum
+            where = list(rows["where"])
+            assert where[0] == "at the saddle (0, 0)" and len(where) == 6
+            assert all(w.startswith("at the minimum") for w in where[1:]), where
         if p.name == "sgd_noise":
             assert len([t for t in fig["data"] if t.get("legendgroup") == "spread"]) == 10
 

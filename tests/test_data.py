@@ -12,7 +12,7 @@ from compiles import count_compiles
 import optimizers
 import surfaces
 from optimizers import effective
-from surfaces import data
+from surfaces import critical, data
 
 N = data.N_EXAMPLES
 RAW, STD = "linreg_raw", "linreg_standardized"
@@ -162,3 +162,56 @@ def test_bad_spreads_are_refused():
         optimizers.spread(STD, "sgd", seeds=[])
     with pytest.raises(ValueError, match="seed"):
         optimizers.spread(STD, "sgd", seeds=[1, -1])
+
+
+# --- the saddle made of examples: SGD escapes where GD cannot ---------------------------------
+
+
+def _saddle_example_grads(xy):
+    """∇ of ½(x − aᵢ)² − ½(y − bᵢ)² + ¼y⁴ for every example i: (n, 2)."""
+    x, y = xy
+    return np.stack([x - data.SADDLE_A, -(y - data.SADDLE_B) + y**3], axis=1)
+
+
+def test_the_saddle_surface_is_its_closed_form():
+    s = surfaces.get("saddle_data")
+    assert sorted(data.SADDLE_A) == sorted(data.SADDLE_B) == [-0.5] * (N // 2) + [0.5] * (N // 2)
+    rng = np.random.default_rng(3)
+    for x, y in rng.uniform(-2, 2, (20, 2)):
+        want = 0.5 * x**2 - 0.5 * y**2 + 0.25 * y**4  # the examples' constants cancel
+        assert float(s.fn(np.array([x, y], np.float32))) == pytest.approx(want, abs=1e-5)
+    for m in s.minima:
+        assert float(s.fn(np.array(m, np.float32))) == pytest.approx(s.f_min, abs=1e-7)
+    verdict = critical.analyze(s, (0.0, 0.0))
+    assert verdict.verdict == "saddle"
+    np.testing.assert_allclose(sorted(verdict.eigenvalues), [-1.0, 1.0], atol=1e-5)
+
+
+def test_saddle_sgd_steps_follow_one_example_each():
+    lr = 0.05
+    t = optimizers.simulate("saddle_data", "sgd", steps=100, hparams={"lr": lr}, batch=1, seed=4)
+    for k in range(100):
+        step = (t.xy[k] - t.xy[k + 1]) / lr
+        err = np.abs(_saddle_example_grads(t.xy[k].astype(np.float64)) - step).max(axis=1)
+        assert err.min() <= 1e-4, f"step {k} is no single example"
+
+
+def test_gradient_descent_slides_into_the_saddle_and_stays():
+    t = optimizers.simulate("saddle_data", "sgd", steps=300, hparams={"lr": 0.1})
+    assert np.all(t.xy[:, 1] == 0.0)  # the full gradient's y part is exactly 0 on the ridge
+    assert np.linalg.norm(t.xy[-1]) < 1e-6
+    assert t.loss[-1] == pytest.approx(0.0, abs=1e-9)  # f at the saddle, not f* = −¼
+
+
+def test_sgd_escapes_the_saddle_to_a_minimum_for_every_seed():
+    s = surfaces.get("saddle_data")
+    sides = set()
+    for seed in range(16):
+        t = optimizers.simulate(
+            "saddle_data", "sgd", steps=300, hparams={"lr": 0.1}, batch=8, seed=seed
+        )
+        end = t.xy[-1]
+        nearest = min(np.linalg.norm(end - np.asarray(m)) for m in s.minima)
+        assert nearest < 0.1, (seed, end)
+        sides.add(np.sign(end[1]))
+    assert sides == {-1.0, 1.0}  # the push off the ridge has no preferred side
