@@ -4,6 +4,13 @@ import streamlit as st
 
 from ui import plotly_js  # Streamlit only: JAX is imported by the pages
 
+
+def _compile_cache() -> None:
+    from optimizers import compile_cache  # imports JAX: after plotly.js's download has begun
+
+    compile_cache.enable()
+
+
 st.set_page_config(page_title="Optiscape", page_icon="🧭", layout="wide")
 compare = st.Page("pages/compare.py", title="Compare", icon=":material/map:", default=True)
 page = st.navigation(
@@ -20,4 +27,5 @@ page = st.navigation(
 )
 if page is compare:  # its chart's plotly.js downloads while the page imports JAX and computes
     plotly_js.preload()
+_compile_cache()  # a restarted server reads its compiled runners from disk
 page.run()

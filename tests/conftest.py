@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+import os
+
 import browser  # tests/browser.py
 import pytest
+
+# The app turns on JAX's persistent compilation cache (optimizers/compile_cache.py): the suite
+# and the servers it starts neither read nor fill the user's cache, so every run compiles
+# what it measures (tests/test_compile_cache.py turns it on in its own subprocesses).
+os.environ["OPTISCAPE_JAX_CACHE"] = "off"
 
 
 @pytest.fixture(scope="module")
