@@ -11,7 +11,6 @@ imports JAX.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import streamlit as st
@@ -33,11 +32,16 @@ def src() -> str:
     return "/" + (f"{base}/" if base else "") + path
 
 
+# A component with nothing to show whose module starts the load. (A <script> in st.html does
+# not run: measured, the load began only when the chart itself mounted.)
+_PRELOAD = st.components.v2.component(
+    "optiscape.preload_plotly",
+    js=LOADER + "\nexport default function ({ data }) { loadPlotly(data.src).catch(() => {}); }",
+)
+
+
 def preload() -> None:
-    """Start loading plotly.js in the browser now (a script, nothing to show): on a first visit
-    the download and parse then overlap the server's imports and first computation instead of
-    following them. The chart's module uses the same loader, so plotly.js is loaded once."""
-    st.html(
-        f"<script>{LOADER}\nloadPlotly({json.dumps(src())}).catch(() => {{}});</script>",
-        unsafe_allow_javascript=True,
-    )
+    """Start loading plotly.js in the browser now: on a first visit the download and parse then
+    overlap the server's imports and first computation instead of following them. The chart's
+    module uses the same loader, so plotly.js is loaded once."""
+    _PRELOAD(key="optiscape_preload_plotly", data={"src": src()}, height=0)
