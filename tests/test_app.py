@@ -26,7 +26,8 @@ def _app(**query: str) -> AppTest:
 
 def _charts(at: AppTest) -> list:
     """The Compare chart: ``st.plotly_chart``, or the live chart component (ui/live_chart.py)."""
-    return [*at.get("plotly_chart"), *at.get("bidi_component")]
+    live = [c for c in at.get("bidi_component") if c.proto.component_name == "optiscape.live_chart"]
+    return [*at.get("plotly_chart"), *live]  # not the plotly.js preloader (ui/plotly_js.py)
 
 
 def _figure(at: AppTest) -> dict:

@@ -32,7 +32,9 @@ def _ok(at: AppTest) -> None:
 
 
 def _figure(at: AppTest) -> dict:
-    (chart,) = at.get("bidi_component")
+    (chart,) = [
+        c for c in at.get("bidi_component") if c.proto.component_name == "optiscape.live_chart"
+    ]
     return json.loads(chart.proto.json)["figure"]
 
 
