@@ -14,17 +14,23 @@ Row t of a configuration is (x_t, f(x_t)), t = 0 … steps; for each configurati
 How it runs: configurations are padded to a few stable sizes and processed in chunks of at
 most ``chunk`` per call; within a call they are split into blocks of at most ``BLOCK`` that
 each run every step before the next block starts, so a block's state stays in the cache.
-The step is written for one configuration and vmapped over the block (a scan inside vmap):
-what does not depend on a varied value — β₁ᵗ when β₁ is shared, the step counter — stays
-one scalar per block. Divergence and ``hit_at`` live in the carry; nothing is written per
-step but the path rows. With several JAX devices the blocks are spread over them
-(``jax.shard_map`` over a one-axis mesh). Hyperparameter values, starts, surface
-parameters, the schedule's multipliers, the step count and ``tol`` are traced, so changing
-them never recompiles; one compile per (optimizer, surface, step bucket, padded size,
-number of path points, devices, which hyperparameters vary).
+The update is written for one configuration and vmapped over the block; the loop over
+steps runs outside the vmap, so every carried array keeps the block on its last axis
+((2, block) rows: one vectorized pass per array and step, no transposes), ∇f is taken for
+the whole block at once (the gradient of the sum of its independent losses), and what does
+not depend on a varied value — β₁ᵗ when β₁ is shared, the step counter — stays one scalar
+per block (found from the jaxprs of ``init`` and ``update``). Divergence and ``hit_at``
+live in the carry; nothing is written per step but the path rows. With several JAX
+devices the blocks are spread over them (``jax.shard_map`` over a one-axis mesh).
+Hyperparameter values, starts, surface parameters, the schedule's multipliers, the step
+count and ``tol`` are traced, so changing them never recompiles; one compile per
+(optimizer, surface, step bucket, padded size, number of path points, devices, which
+hyperparameters vary).
 
-Gradient noise and sampled batches (``batch`` on a data surface) are not offered here: a
-sweep is deterministic, with exact gradients (use `simulate` for those).
+Gradient noise, sampled batches (``batch`` on a data surface) and proximal steps (L1 with
+``prox``, surfaces/regularize.py) are not offered here: a sweep is deterministic, with exact
+gradients of ``surface.expr`` (use `simulate` for those; a surface with a proximal step is
+refused).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import jax
+import jax.extend.core as jex_core
 import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding
@@ -50,6 +57,10 @@ MAX_PATH_POINTS = 10_000  # per configuration
 MAX_PATH_VALUES = 2**26  # N × path_points: 64 Mi points, 512 MiB of float32 paths
 DEFAULT_CHUNK = 2**16  # configurations per call when ``chunk`` is None
 BLOCK = 1024  # configurations that step together: their state stays in the L2 cache
+# At least this many: a block of 8 runs its loop as one XLA:CPU "small call" (a while loop
+# whose body moves < 1 KiB), compiled by another code generator that rounds differently
+# (FMA contraction), so chunked runs would stop agreeing bit for bit with unchunked ones.
+MIN_BLOCK = 64
 FAST_CODE_SIZE = 4096  # calls of at least this many configurations get XLA's fusion emitters
 _PATH_BYTES_PER_CALL = 2**28  # the default chunk shrinks so that one call's paths fit here
 _AXIS = "configs"
@@ -231,13 +242,13 @@ def _layout(n: int, chunk: int, n_devices: int) -> tuple[int, int, int]:
     """(calls, padded configurations per call, block size) for n configurations.
 
     Every call gets the same padded size, so a sweep compiles once. Sizes come from a short
-    list — powers of two up to a block per device, then a number of blocks with four
-    significant bits (at most 12.5 % padding) — so nearby N share a compile.
+    list — powers of two from ``MIN_BLOCK`` up to a block per device, then a number of blocks
+    with four significant bits (at most 12.5 % padding) — so nearby N share a compile.
     """
     calls = -(-n // chunk)
     per_device = -(-n // (calls * n_devices))
     if per_device <= BLOCK:
-        block = max(8, 1 << (per_device - 1).bit_length())
+        block = max(MIN_BLOCK, 1 << (per_device - 1).bit_length())
         return calls, block * n_devices, block
     blocks = -(-per_device // BLOCK)
     shift = max(0, blocks.bit_length() - 4)
@@ -259,13 +270,61 @@ def _compiler_options(size: int) -> dict[str, object] | None:
     # XLA:CPU's fusion emitters made the step loop about 1.5× faster and its compile about
     # 2× slower (Adam on Rosenbrock, 2-core x86 machine): worth it only for big calls. The
     # results are the same bit for bit either way (tests/test_sweep.py, chunked runs).
-    options = engine._compiler_options()
-    return options if size < FAST_CODE_SIZE else None
+    options = dict(engine._compiler_options() or {}) if size < FAST_CODE_SIZE else {}
+    if jax.default_backend() == "cpu":
+        # Region-based copy insertion sees that the step's readers of x and of the counter
+        # all run before their update, so it drops the two copies XLA otherwise makes of them
+        # every step (about 7 % of the step, same results bit for bit).
+        options["xla_cpu_copy_insertion_use_region_analysis"] = True
+    return options or None
 
 
 @lru_cache(maxsize=64)
 def _mesh(devices: tuple[jax.Device, ...]) -> Mesh:
     return Mesh(np.array(devices), (_AXIS,))
+
+
+def _dependence(fn, args: tuple):
+    """``fn(*args)``'s jaxpr and, given which input leaves vary per configuration, which
+    output leaves do: an equation with a varying input has varying outputs, as under vmap."""
+    jaxpr = jax.make_jaxpr(lambda *a: jax.tree.leaves(fn(*a)))(*args).jaxpr
+
+    def outputs(varying: Sequence[bool]) -> list[bool]:
+        mapped = {v for v, b in zip(jaxpr.invars, varying, strict=True) if b}
+        for eqn in jaxpr.eqns:
+            if any(isinstance(v, jex_core.Var) and v in mapped for v in eqn.invars):
+                mapped.update(eqn.outvars)
+        return [isinstance(v, jex_core.Var) and v in mapped for v in jaxpr.outvars]
+
+    return outputs
+
+
+def _carry_axes(init, step, x0, varied, shared, others):
+    """vmap axes for the carry of one configuration: −1 (the block's last axis) for a leaf
+    that depends on the point or a varied hyperparameter, None for one that stays a single
+    value for the whole block (β₁ᵗ when β₁ is shared). ``init(x0, varied, shared)`` makes the
+    carry and ``step(carry, varied, *others)`` advances it; a leaf varies when ``init``
+    makes it from a varying input or ``step`` does, from the point, a varied value or a
+    varying leaf: a fixed point, found from the two jaxprs."""
+    carry = init(x0, varied, shared)
+    n_v = len(jax.tree.leaves(varied))
+    n_o = len(jax.tree.leaves(others))
+    varying = _dependence(init, (x0, varied, shared))(
+        [True] * (len(jax.tree.leaves(x0)) + n_v) + [False] * len(jax.tree.leaves(shared))
+    )
+    through_step = _dependence(step, (carry, varied, *others))
+    while True:
+        grown = [
+            a or b
+            for a, b in zip(
+                varying, through_step(varying + [True] * n_v + [False] * n_o), strict=True
+            )
+        ]
+        if grown == varying:
+            return carry, jax.tree.unflatten(
+                jax.tree.structure(carry), [-1 if b else None for b in varying]
+            )
+        varying = grown
 
 
 @lru_cache(maxsize=128)
@@ -289,62 +348,115 @@ def _runner(
     (lx, ly), (hx, hy) = engine._box(surface)
     f_min = 0.0 if surface.f_min is None else float(surface.f_min)
 
-    def run_one(x0, varied, shared, sp, mult, marks, tol):
-        """One configuration, exactly `simulate`'s step; the sweep vmaps it. Written for one
-        run, so that under vmap whatever does not depend on a varied value — β₁ᵗ when β₁ is
-        shared, the step counter — stays one scalar for the whole block."""
+    def check(t, x, loss, div_at, hit_at, tol):
+        # engine._first_divergence's rule; NaN fails every comparison. Each record is the
+        # minimum over the steps that qualify (NEVER when none): cheaper than a select.
+        ok = jnp.isfinite(loss) & (x[0] >= lx) & (x[0] <= hx) & (x[1] >= ly) & (x[1] <= hy)
+        div_at = jnp.minimum(div_at, jnp.where(ok, NEVER, t))
+        if track_hit:
+            near = (div_at == NEVER) & (loss - f_min <= tol)
+            hit_at = jnp.minimum(hit_at, jnp.where(near, t, NEVER))
+        return div_at, hit_at
+
+    def loss_fn(sp):
+        return partial(surface.expr, **sp) if sp else surface.expr
+
+    def init_one(x0, varied, shared):
+        never = jnp.array(NEVER, jnp.int32)
+        return x0, opt.init(x0, shared | varied), never, never
+
+    def update_one(carry, loss, g, varied, t, shared, sp, mult, tol):
+        """One configuration's step given f(x) and ∇f(x), exactly `simulate`'s."""
+        x, state, div_at, hit_at = carry
         hp = shared | varied
-        f = partial(surface.expr, **sp) if sp else surface.expr
-        value_and_grad = jax.value_and_grad(f)
+        div_at, hit_at = check(t, x, loss, div_at, hit_at, tol)
+        direction, state = opt.update(g, state, x, hp, loss_fn(sp))
+        return x - hp["lr"] * mult[t] * direction, state, div_at, hit_at
 
-        def check(t, x, loss, div_at, hit_at):
-            # engine._first_divergence's rule; NaN fails every comparison. Each record is the
-            # minimum over the steps that qualify (NEVER when none): cheaper than a select.
-            ok = jnp.isfinite(loss) & (x[0] >= lx) & (x[0] <= hx) & (x[1] >= ly) & (x[1] <= hy)
-            div_at = jnp.minimum(div_at, jnp.where(ok, NEVER, t))
-            if track_hit:
-                near = (div_at == NEVER) & (loss - f_min <= tol)
-                hit_at = jnp.minimum(hit_at, jnp.where(near, t, NEVER))
-            return div_at, hit_at
+    def step_one(carry, varied, t, shared, sp, mult, tol):
+        """One configuration's whole step (what `_carry_axes` reads; the loop runs `step`)."""
+        loss, g = jax.value_and_grad(loss_fn(sp))(carry[0])
+        return update_one(carry, loss, g, varied, t, shared, sp, mult, tol)
 
-        def step(t, carry):
-            x, state, div_at, hit_at = carry
-            loss, g = value_and_grad(x)
-            div_at, hit_at = check(t, x, loss, div_at, hit_at)
-            direction, state = opt.update(g, state, x, hp, f)
-            return x - hp["lr"] * mult[t] * direction, state, div_at, hit_at
+    def finish_one(x, div_at, hit_at, sp, t, tol):
+        loss = loss_fn(sp)(x)
+        div_at, hit_at = check(t, x, loss, div_at, hit_at, tol)
+        return loss, jnp.where(div_at == NEVER, -1, div_at), jnp.where(hit_at == NEVER, -1, hit_at)
+
+    def run_block(x0, varied, shared, sp, mult, marks, tol):
+        """One block, configurations on the last axis: x0 (2, block), varied {name: (block,)}.
+
+        The loop over steps runs outside the vmap, so every carried array keeps the block on
+        its last axis ((2, block) rows, vectorized across configurations), and whatever does
+        not depend on a varied value — β₁ᵗ when β₁ is shared — stays one scalar per block.
+        """
+        _, axes = _carry_axes(
+            init_one,
+            step_one,
+            x0[:, 0],
+            {k: v[0] for k, v in varied.items()},
+            shared,
+            (jnp.int32(0), shared, sp, mult, tol),
+        )
+        carry = jax.vmap(init_one, in_axes=(-1, -1, None), out_axes=axes)(x0, varied, shared)
+        update = jax.vmap(
+            update_one, in_axes=(axes, -1, -1, -1, None, None, None, None, None), out_axes=axes
+        )
+
+        def step(carry, varied, t, shared, sp, mult, tol):
+            # f and ∇f for the whole block, x as (2, block) rows: configurations are
+            # independent, so the gradient of the sum is each one's own gradient, and the
+            # pads that transpose f's ``x, y = xy`` stay in the rows' layout. Differentiating
+            # each configuration under the vmap instead pads (block, 2) arrays and transposes
+            # them back every step (about 15 % slower).
+            f = jax.vmap(loss_fn(sp), in_axes=-1)
+
+            def total(x):
+                losses = f(x)
+                return jnp.sum(losses), losses
+
+            g, loss = jax.grad(total, has_aux=True)(carry[0])
+            return update(carry, loss, g, varied, t, shared, sp, mult, tol)
 
         def segment(carry, k):
-            carry = jax.lax.fori_loop(marks[k], marks[k + 1], step, carry)
+            carry = jax.lax.fori_loop(
+                marks[k],
+                marks[k + 1],
+                lambda t, c: step(c, varied, t, shared, sp, mult, tol),
+                carry,
+            )
             return carry, carry[0] if record else None
 
-        never = jnp.array(NEVER, jnp.int32)
-        carry = (x0, opt.init(x0, hp), never, never)
         (x, _, div_at, hit_at), rows = jax.lax.scan(segment, carry, jnp.arange(segments))
-        loss = f(x)
-        div_at, hit_at = check(marks[-1], x, loss, div_at, hit_at)
-        return (
-            x,
-            loss,
-            jnp.where(div_at == NEVER, -1, div_at),
-            jnp.where(hit_at == NEVER, -1, hit_at),
-            rows,
-        )
+        # hit_at stays a scalar when tol is not tracked: vmap broadcasts it back to the block
+        finish = jax.vmap(finish_one, in_axes=(-1, axes[2], axes[3], None, None, None))
+        loss, div_at, hit_at = finish(x, div_at, hit_at, sp, marks[-1], tol)
+        return x, loss, div_at, hit_at, rows  # rows (segments, 2, block)
 
     def run(x0, varied, shared, sp, mult, marks, tol):
         """Blocks in sequence: (configs, ...) in, (configs, ...) out; paths (segments, configs, 2)."""
-        in_axes = (0, 0, None, None, None, None, None)
-        run_block = jax.vmap(run_one, in_axes=in_axes, out_axes=(0, 0, 0, 0, 1))
-        nb = x0.shape[0] // block
-        if nb == 1:  # one block: no loop around it (less to compile)
-            return run_block(x0, varied, shared, sp, mult, marks, tol)
-        xs = (x0.reshape(nb, block, 2), {k: v.reshape(nb, block) for k, v in varied.items()})
-        x, loss, div_at, hit_at, rows = jax.lax.map(
-            lambda a: run_block(*a, shared, sp, mult, marks, tol), xs
+        n = x0.shape[0]
+        nb = n // block
+        xs = (
+            jnp.transpose(x0.reshape(nb, block, 2), (0, 2, 1)),
+            {k: v.reshape(nb, block) for k, v in varied.items()},
         )
-        flat = (x.reshape(-1, 2), loss.reshape(-1), div_at.reshape(-1), hit_at.reshape(-1))
+        if nb == 1:  # one block: no loop around it (less to compile)
+            out = run_block(
+                xs[0][0], {k: v[0] for k, v in xs[1].items()}, shared, sp, mult, marks, tol
+            )
+            out = jax.tree.map(lambda a: a[None], out)
+        else:
+            out = jax.lax.map(lambda a: run_block(*a, shared, sp, mult, marks, tol), xs)
+        x, loss, div_at, hit_at, rows = out
+        flat = (
+            jnp.transpose(x, (0, 2, 1)).reshape(n, 2),
+            loss.reshape(n),
+            div_at.reshape(n),
+            hit_at.reshape(n),
+        )
         if record:
-            rows = jnp.moveaxis(rows, 0, 1).reshape(segments, -1, 2)
+            rows = jnp.transpose(rows, (1, 0, 3, 2)).reshape(segments, n, 2)
         return (*flat, rows)
 
     if len(devices) == 1:
@@ -392,6 +504,11 @@ def sweep(
     the parameter (and the index). N is at most ``MAX_CONFIGS``. Divergence never raises.
     """
     s = surfaces.get(surface) if isinstance(surface, str) else surface
+    if s.prox is not None:
+        raise ValueError(
+            f"surface {s.name!r} takes a proximal step after each update, which sweeps do not "
+            "run: use simulate, or the regularization without the proximal step"
+        )
     o = _registry.get(optimizer) if isinstance(optimizer, str) else optimizer
     sch = schedules.get(schedule) if isinstance(schedule, str) else schedule
     steps = engine._check_steps(steps)
