@@ -6,7 +6,9 @@ The scale lives in the optimizer's registry entry (``Optimizer.scale``); this mo
 the optimizer along a recorded path to read it out at every step, so the engine's scan stays
 lean when nobody asks. The replay feeds the same gradients the engine used (the gradient at
 each recorded point, on the same sampled batch, plus the same seeded noise), so its state is
-the engine's state; the tests check that its steps rebuild the recorded path.
+the engine's state; the tests check that its steps rebuild the recorded path. On a surface
+with a proximal step (L1 regularization) the direction is the one the step actually took,
+(x_t − prox(x_t − η_t d_t, η_t · scale_t)) / η_t, so the path is rebuilt there too.
 """
 
 from __future__ import annotations
@@ -20,8 +22,15 @@ import numpy as np
 import surfaces
 from optimizers import _registry
 from optimizers._optimizer import Optimizer
-from optimizers.engine import Trajectory, bucket, float_dtype, step_gradient
-from surfaces import Surface
+from optimizers.engine import (
+    Trajectory,
+    bucket,
+    descend,
+    float_dtype,
+    smooth_part,
+    step_gradient,
+)
+from surfaces import Kernel, Surface
 
 
 def adaptive(optimizer: Optimizer | str) -> bool:
@@ -30,20 +39,28 @@ def adaptive(optimizer: Optimizer | str) -> bool:
     return o.scale is not None
 
 
-@lru_cache(maxsize=64)
-def _replayer(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
-    def replay(xs, hp, sp, sigma, seed, batch):
-        f = partial(surface.expr, **sp) if sp else surface.expr
+@lru_cache(maxsize=64)  # keyed on the kernel: a regularized surface at another α reuses it
+def _replayer(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool):
+    def replay(xs, lrs, hp, sp, sigma, seed, batch):
+        f = partial(k.expr, **sp) if sp else k.expr
+        smooth = smooth_part(k, f, sp)
 
         def step(state, inputs):
-            x, t = inputs
+            x, t, lr = inputs
             _, g = step_gradient(  # the engine's gradient: same batch, same noise
-                surface, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
+                k, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
             )
-            direction, after = opt.update(g, state, x, hp, f)
-            return after, (opt.scale(state, after, hp), direction)
+            direction, after = opt.update(g, state, x, hp, smooth)
+            scale = opt.scale(state, after, hp)
+            if k.prox is not None:  # the step taken, prox included: x_{t+1} = x_t − η_t · it
+                safe = jnp.where(lr > 0, lr, 1.0)  # η_t = 0 moves nothing, whatever the direction
+                taken = (x - descend(k, x, lr, direction, sp, scale)) / safe
+                direction = jnp.where(lr > 0, taken, direction)
+            return after, (scale, direction)
 
-        _, (scale, direction) = jax.lax.scan(step, opt.init(xs[0], hp), (xs, jnp.arange(length)))
+        _, (scale, direction) = jax.lax.scan(
+            step, opt.init(xs[0], hp), (xs, jnp.arange(length), lrs)
+        )
         return scale, direction
 
     return jax.jit(replay)
@@ -62,15 +79,18 @@ def replay(traj: Trajectory, surface: Surface | None = None) -> tuple[np.ndarray
     xs = np.empty((length, 2), dtype)
     xs[:k] = traj.xy[:k]
     xs[k:] = traj.xy[max(k - 1, 0)]  # padding: repeated, finite, sliced off below
+    lrs = np.ones(length, dtype)
+    lrs[:k] = traj.lr[:k]
     args = (
         xs,
+        lrs,
         {n: np.asarray(v, dtype) for n, v in traj.hparams.items()},
         {n: np.asarray(v, dtype) for n, v in traj.surface_params.items()},
         np.asarray(traj.noise, dtype),
         np.uint32(traj.seed),
         np.asarray(traj.batch or 0, dtype),
     )
-    replayer = _replayer(o, s, length, traj.noise > 0.0, traj.batch is not None)
+    replayer = _replayer(o, s.kernel, length, traj.noise > 0.0, traj.batch is not None)
     scale, direction = replayer(*args)
     return np.asarray(scale)[:k], np.asarray(direction)[:k]
 

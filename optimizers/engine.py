@@ -10,6 +10,12 @@ On a surface defined by data (``surface.data``), ``batch=b`` takes each step's g
 examples drawn without replacement (a fresh draw per step, reproducible from the seed): b = n
 is batch gradient descent, b = 1 stochastic gradient descent. The recorded loss is always the
 full-data loss, the one the contour map shows.
+
+On a surface with a proximal step (``surface.prox``: L1 regularization, surfaces/regularize.py)
+the gradient is that of its smooth part and each step ends with the prox,
+x ← prox(x − η_t d_t, η_t); the recorded loss is the whole objective. Compiled runs are keyed
+on ``surface.kernel``, so a surface that differs only in its minima and title (the same
+regularization at another α) reuses them.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import numpy as np
 import surfaces
 from optimizers import _registry, schedules
 from optimizers._optimizer import Optimizer
-from surfaces import Surface
+from surfaces import Kernel, Surface
 
 MAX_STEPS = 100_000  # the engine's hard limit; the app and CLI set lower ones
 MIN_BUCKET = 64
@@ -90,14 +96,19 @@ def batch_mask(key: jax.Array, n: int, batch: jax.Array, dtype) -> jax.Array:
     return (rank < batch).astype(dtype)
 
 
-def step_gradient(surface: Surface, f, sp, x, t, seed, sigma, batch, *, noisy, batched):
+def step_gradient(surface: Surface | Kernel, f, sp, x, t, seed, sigma, batch, *, noisy, batched):
     """(f(x), the gradient step t uses): the full-data loss for the record, and the gradient
     of step t's sampled batch and/or with step t's noise. The keys fold in the step index, so
-    step t's draws never depend on the run length; effective.py replays the same draws."""
+    step t's draws never depend on the run length; effective.py replays the same draws.
+
+    On a surface with a proximal step the gradient is that of its smooth part (the prox
+    handles the rest); the recorded loss is still the whole of f."""
     if batched:
         key = jax.random.fold_in(jax.random.fold_in(jax.random.key(seed), t), 1)
         mask = batch_mask(key, surface.data.n, batch, x.dtype)
         loss, g = f(x), jax.grad(partial(surface.data.loss, **sp))(x, mask)
+    elif surface.smooth is not None:
+        loss, g = f(x), jax.grad(partial(surface.smooth, **sp))(x)
     else:
         loss, g = jax.value_and_grad(f)(x)
     if noisy:
@@ -106,20 +117,49 @@ def step_gradient(surface: Surface, f, sp, x, t, seed, sigma, batch, *, noisy, b
     return loss, g
 
 
-def _run_fn(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
+def smooth_part(surface: Surface | Kernel, f, sp):
+    """The loss an optimizer's update may look at (Newton's Hessian): f, or its smooth part."""
+    return f if surface.smooth is None else partial(surface.smooth, **sp)
+
+
+def descend(surface: Surface | Kernel, x, step, direction, sp, scale=None):
+    """x − step · direction, then the surface's proximal step, if it has one:
+    x ← prox(x − η_t d_t, η_t · scale) (soft thresholding for L1, surfaces/regularize.py).
+
+    ``scale`` is an adaptive method's per-coordinate factor of η_t (`Optimizer.scale`): the
+    threshold shrinks with the step, as in AdaGrad's composite update (Duchi, Hazan & Singer,
+    2011), so the fixed point is the minimum of f + α‖x‖₁ whatever the preconditioner."""
+    moved = x - step * direction
+    if surface.prox is None:
+        return moved
+    return surface.prox(moved, step if scale is None else step * scale, **sp)
+
+
+def prox_scale(opt: Optimizer, surface: Surface | Kernel, before, after, hp):
+    """The per-coordinate factor of the proximal threshold: the optimizer's own scale for an
+    adaptive method on a surface with a proximal step, else None (the threshold is η_t α)."""
+    if surface.prox is None or opt.scale is None:
+        return None
+    return opt.scale(before, after, hp)
+
+
+def _run_fn(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool):
     """The un-jitted run: ``length`` steps from ``x0``, returning (3, length + 1) x, y, f."""
 
     def run(x0, hp, sp, mult, sigma, seed, batch):
-        f = partial(surface.expr, **sp) if sp else surface.expr
+        f = partial(k.expr, **sp) if sp else k.expr
+        smooth = smooth_part(k, f, sp)
 
         def step(carry, inputs):
             x, state = carry
             t, m = inputs
             loss, g = step_gradient(
-                surface, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
+                k, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
             )
-            direction, state = opt.update(g, state, x, hp, f)
-            return (x - hp["lr"] * m * direction, state), jnp.append(x, loss)
+            direction, after = opt.update(g, state, x, hp, smooth)
+            scale = prox_scale(opt, k, state, after, hp)
+            x_next = descend(k, x, hp["lr"] * m, direction, sp, scale)
+            return (x_next, after), jnp.append(x, loss)
 
         carry = (x0, opt.init(x0, hp))
         t = jnp.arange(length) if noisy or batched else None
@@ -131,18 +171,18 @@ def _run_fn(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched:
     return run
 
 
+# Keyed on the surface's kernel, not the surface: a regularized surface at another α has other
+# minima and another title, and the same compiled code.
 @lru_cache(maxsize=256)
-def _runner(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool = False):
+def _runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool = False):
     """A jitted function running ``length`` steps; compiled once per argument dtype."""
-    return jax.jit(
-        _run_fn(opt, surface, length, noisy, batched), compiler_options=_compiler_options()
-    )
+    return jax.jit(_run_fn(opt, k, length, noisy, batched), compiler_options=_compiler_options())
 
 
 @lru_cache(maxsize=64)
-def _spread_runner(opt: Optimizer, surface: Surface, length: int, noisy: bool, batched: bool):
+def _spread_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool):
     """`_runner` vmapped over the seed: K runs that differ only in their random draws."""
-    run = _run_fn(opt, surface, length, noisy, batched)
+    run = _run_fn(opt, k, length, noisy, batched)
     return jax.jit(
         jax.vmap(run, in_axes=(None, None, None, None, None, 0, None)),
         compiler_options=_compiler_options(),
@@ -178,10 +218,14 @@ def _bounds(a: float, b: float) -> tuple[float, float]:
     return centre - BOUND * half * 2.0, centre + BOUND * half * 2.0
 
 
-@lru_cache(maxsize=256)
 def _box(surface: Surface) -> tuple[tuple[float, float], tuple[float, float]]:
     """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain."""
-    (x0, x1), (y0, y1) = surface.domain
+    return _box_of(surface.domain)
+
+
+@lru_cache(maxsize=256)
+def _box_of(domain: surfaces.Domain) -> tuple[tuple[float, float], tuple[float, float]]:
+    (x0, x1), (y0, y1) = domain
     (lx, hx), (ly, hy) = _bounds(x0, x1), _bounds(y0, y1)
     return (lx, ly), (hx, hy)
 
@@ -288,7 +332,7 @@ def prepare(
         np.uint32(seed),
         np.asarray(0 if batch is None else batch, dtype),
     )
-    runner = _runner(o, s, length, sigma > 0.0, batch is not None)
+    runner = _runner(o, s.kernel, length, sigma > 0.0, batch is not None)
     return Prepared(s, o, sch, steps, hp, sp, schp, sigma, seed, batch, runner, args)
 
 
@@ -363,7 +407,7 @@ def spread(
     )
     checked = [_check_noise(noise, s)[1] for s in seeds]
     length = len(p.args[3])
-    run = _spread_runner(p.optimizer, p.surface, length, p.noise > 0.0, p.batch is not None)
+    run = _spread_runner(p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None)
     args = (*p.args[:5], np.asarray(checked, np.uint32), p.args[6])
     cols = np.asarray(run(*args))
     return [_trajectory(p, cols[k], seed) for k, seed in enumerate(checked)]

@@ -20,7 +20,7 @@ import numpy as np
 
 import surfaces
 from optimizers.engine import Trajectory, bucket, float_dtype
-from surfaces import Surface
+from surfaces import Kernel, Surface
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ class StopRule:
 
 
 @lru_cache(maxsize=64)
-def _grad_norms(surface: Surface, length: int):
+def _grad_norms(k: Kernel, length: int):  # on the kernel: another α reuses it
     def norms(xs, sp):
-        f = partial(surface.expr, **sp) if sp else surface.expr
+        f = partial(k.expr, **sp) if sp else k.expr
         g = jax.vmap(jax.grad(f))(xs)
         return jax.numpy.hypot(g[:, 0], g[:, 1])
 
@@ -57,7 +57,7 @@ def grad_norms(traj: Trajectory, surface: Surface | None = None) -> np.ndarray:
     xs = np.zeros((bucket(n), 2), dtype)
     xs[:n] = np.nan_to_num(traj.xy, nan=0.0)
     sp = {k: np.asarray(v, dtype) for k, v in traj.surface_params.items()}
-    out = np.asarray(_grad_norms(s, len(xs))(xs, sp))[:n].astype(np.float64)
+    out = np.asarray(_grad_norms(s.kernel, len(xs))(xs, sp))[:n].astype(np.float64)
     out[~np.isfinite(traj.xy).all(axis=1)] = np.nan
     return out
 

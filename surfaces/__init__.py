@@ -10,14 +10,19 @@ from surfaces import classic, data, neuron, teaching  # noqa: F401  (registers t
 from surfaces._grid import grid, values_at
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve
-from surfaces._surface import DataTerms, Domain, Point, Surface
+from surfaces._surface import DataTerms, Domain, Kernel, Point, Surface
 from surfaces.formula import FormulaError, from_formula
+from surfaces.regularize import ALPHA as REG_ALPHA
+from surfaces.regularize import PENALTIES, regularize
 
 __all__ = [
+    "PENALTIES",
     "REGISTRY",
+    "REG_ALPHA",
     "DataTerms",
     "Domain",
     "FormulaError",
+    "Kernel",
     "Param",
     "Point",
     "Registry",
@@ -27,6 +32,7 @@ __all__ = [
     "grid",
     "names",
     "register",
+    "regularize",
     "resolve",
     "values_at",
 ]

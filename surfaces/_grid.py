@@ -8,15 +8,16 @@ from functools import lru_cache
 import jax
 import numpy as np
 
-from surfaces._surface import Surface
+from surfaces._surface import Kernel, Surface
 
 
 @lru_cache(maxsize=64)
-def _grid_fn(surface: Surface):
-    # One compile per surface: the grid size and the surface parameters are arguments.
+def _grid_fn(k: Kernel):
+    # One compile per surface kernel (surfaces/_surface.py): the grid size and the surface
+    # parameters are arguments, and a regularized surface at another α reuses it.
     def values(xs, ys, params):
         f = jax.vmap(
-            jax.vmap(lambda x, y: surface.expr(jax.numpy.stack([x, y]), **params), (0, None)),
+            jax.vmap(lambda x, y: k.expr(jax.numpy.stack([x, y]), **params), (0, None)),
             (None, 0),
         )
         return f(xs, ys)
@@ -38,7 +39,7 @@ def grid(
     ys = np.linspace(y0, y1, ny)
     dtype = np.dtype(jax.numpy.result_type(float))
     z = np.asarray(
-        _grid_fn(surface)(
+        _grid_fn(surface.kernel)(
             xs.astype(dtype), ys.astype(dtype), {k: np.asarray(v, dtype) for k, v in values.items()}
         ),
         dtype=np.float64,
@@ -57,7 +58,7 @@ def values_at(surface: Surface, points, params: Mapping[str, object] | None = No
     values = surface.resolve_params(params)
     dtype = np.dtype(jax.numpy.result_type(float))
     sp = {k: np.asarray(v, dtype) for k, v in values.items()}
-    fn = _grid_fn(surface)
+    fn = _grid_fn(surface.kernel)
     out = np.array(
         [float(fn(np.array([x], dtype), np.array([y], dtype), sp)[0, 0]) for x, y in pts]
     )

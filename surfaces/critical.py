@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from surfaces._surface import Point, Surface
+from surfaces._surface import Kernel, Point, Surface
 
 GTOL = 1e-3  # ‖∇f‖ at or below this counts as a critical point (the end of a converged path)
 RTOL = 1e-4
@@ -64,11 +64,11 @@ class PointAnalysis:
 
 
 @lru_cache(maxsize=64)
-def _local(surface: Surface):
-    """A jitted (value, gradient, Hessian) of ``surface`` with its parameters traced."""
+def _local(k: Kernel):
+    """A jitted (value, gradient, Hessian) of a surface's kernel with its parameters traced."""
 
     def local(xy, params):
-        f = lambda p: surface.expr(p, **params)  # noqa: E731
+        f = lambda p: k.expr(p, **params)  # noqa: E731
         value, grad = jax.value_and_grad(f)(xy)
         return value, grad, jax.hessian(f)(xy)
 
@@ -88,7 +88,7 @@ def analyze(
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError(f"point must be two finite numbers, got ({x}, {y})")
     sp = surface.resolve_params(params)
-    value, grad, hess = _local(surface)(
+    value, grad, hess = _local(surface.kernel)(
         jnp.array([x, y]), {k: jnp.asarray(v, jnp.float32) for k, v in sp.items()}
     )
     g = np.asarray(grad, np.float64)
