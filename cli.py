@@ -5,6 +5,7 @@
                   --set lr=0.01 --set beta1=0.9 --format json      # or csv
     optiscape gif --surface rosenbrock --optimizers sgd,momentum,rmsprop,adam \\
                   --steps 300 --set adam.lr=0.05 --out rosenbrock.gif
+    optiscape run --surface himmelblau --reg l1 --alpha 0.5 --prox --optimizer sgd
 
 Bad arguments of any kind — argparse's own complaints and the engine's ``ValueError`` and
 ``KeyError`` alike — exit with status 2 and one line on stderr, ``optiscape: error: …``.
@@ -12,7 +13,8 @@ Bad arguments of any kind — argparse's own complaints and the engine's ``Value
 A subcommand is one ``_add_<name>(commands)`` function that builds its parser and sets its
 ``handler`` (``Namespace -> exit status``), plus one call in `build_parser`. Options that
 describe a path (surface, start, steps, schedule, noise) come from `_add_path_options`, so
-every command spells them the same way.
+every command spells them the same way, the regularization (``--reg l1|l2 --alpha A
+[--prox]``, surfaces/regularize.py) included.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import optimizers
 import scenarios
 import surfaces
 from scenarios import export
+from surfaces.regularize import ALPHA, PENALTIES
 
 PROG = "optiscape"
 
@@ -107,9 +110,9 @@ def _missing_command(names: Sequence[str]) -> Callable[[argparse.Namespace], int
 def _add_list(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "list",
-        help="list the surfaces, optimizers and schedules",
-        description="List every surface, optimizer and learning-rate schedule with its "
-        "parameters: name=default [low, high] and the symbol shown in the app.",
+        help="list the surfaces, optimizers, schedules and regularization penalties",
+        description="List every surface, optimizer, learning-rate schedule and penalty with "
+        "its parameters: name=default [low, high] and the symbol shown in the app.",
     )
     p.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
@@ -151,6 +154,16 @@ def _catalogue() -> dict[str, list[dict[str, object]]]:
             {"name": s.name, "title": s.title, "params": params(s.params)}
             for s in optimizers.schedules.REGISTRY
         ],
+        "penalties": [
+            {
+                "name": p.name,
+                "title": p.title,
+                "term": p.symbol,
+                "prox": p.prox is not None,
+                "params": params([ALPHA]),
+            }
+            for p in PENALTIES
+        ],
     }
 
 
@@ -177,6 +190,14 @@ def _catalogue_text() -> str:
             rows.append((entry.name, entry.title, first))
             rows += [("", "", line) for line in rest]
         out += [f"{heading} ({len(entries)})", *_table(rows), ""]
+
+    # Penalties (--reg): the term each adds, and α (--alpha) under each.
+    (alpha,) = _param_lines([[ALPHA]])[0]
+    rows = []
+    for p in PENALTIES:
+        step = "; --prox: a proximal (soft-threshold) step" if p.prox is not None else ""
+        rows += [(p.name, p.title, f"adds {p.symbol}{step}"), ("", "", f"--alpha  {alpha}")]
+    out += [f"Penalties ({len(PENALTIES.names())})", *_table(rows), ""]
     return "\n".join(out[:-1]) + "\n"
 
 
@@ -305,6 +326,24 @@ def _add_path_options(p: argparse.ArgumentParser) -> None:
         help="standard deviation of Gaussian noise added to each gradient (default: 0)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed for the noise (default: 0)")
+    p.add_argument(
+        "--reg",
+        choices=PENALTIES.names(),
+        help="add a penalty to the surface: l1 adds α·(|x| + |y|), l2 adds α·(x² + y²)",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        metavar="A",
+        help=f"the penalty's strength α, in [{ALPHA.low:g}, {ALPHA.high:g}] "
+        f"(default: {ALPHA.default:g}); with --reg",
+    )
+    p.add_argument(
+        "--prox",
+        action="store_true",
+        help="with --reg l1: soft-threshold after every step (a proximal step), so a "
+        "coordinate can reach exactly 0; without it the step uses a subgradient",
+    )
 
 
 def _add_assignments(
@@ -340,18 +379,41 @@ def _domain(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 def _surface(args: argparse.Namespace) -> surfaces.Surface:
-    """The registered surface named by --surface, or the one --formula types."""
+    """The registered surface named by --surface, or the one --formula types; regularized
+    when --reg is given."""
     if args.formula is None:
         if args.domain is not None:
             raise UsageError("--domain goes with --formula; a named surface has its own")
         try:
-            return surfaces.get(args.surface)
+            base = surfaces.get(args.surface)
         except KeyError as e:  # e.args[0]: str(KeyError) would wrap the message in quotes
             raise UsageError(e.args[0]) from None
+    else:
+        try:
+            base = surfaces.from_formula(args.formula, domain=args.domain, start=args.start)
+        except ValueError as e:  # FormulaError names the position; a bad domain or start too
+            raise UsageError(f"--formula: {e}") from None
+    return _regularized(args, base)
+
+
+def _regularized(args: argparse.Namespace, base: surfaces.Surface) -> surfaces.Surface:
+    if args.reg is None:
+        if args.alpha is not None or args.prox:
+            raise UsageError(f"--alpha and --prox go with --reg {'|'.join(PENALTIES.names())}")
+        return base
+    if args.prox and PENALTIES.get(args.reg).prox is None:
+        raise UsageError(f"--prox goes with --reg l1 only, not --reg {args.reg}")
+    alpha = ALPHA.default if args.alpha is None else args.alpha
     try:
-        return surfaces.from_formula(args.formula, domain=args.domain, start=args.start)
-    except ValueError as e:  # FormulaError names the position; a bad domain or start too
-        raise UsageError(f"--formula: {e}") from None
+        ALPHA.check(alpha)
+    except ValueError:
+        raise UsageError(f"--alpha must be a number in {ALPHA.range_text}, got {alpha:g}") from None
+    try:
+        return surfaces.regularize(
+            base, args.reg, alpha, prox=args.prox, params=_numbers(args.surface_params)
+        )
+    except ValueError as e:  # a surface parameter: the registry names it and its range
+        raise UsageError(str(e)) from None
 
 
 def _point(text: str) -> tuple[float, float]:

@@ -146,6 +146,38 @@ def sidebar() -> scenarios.Settings:
         help=f"{int(LIMITS.steps.low):,} to {int(LIMITS.steps.high):,} steps",
     )
 
+    sb.subheader("Regularization")
+    st.session_state.setdefault("reg", "")
+    st.session_state.setdefault("prox", False)
+    reg = sb.radio(
+        "Regularization",
+        ("", *surfaces.PENALTIES.names()),
+        key="reg",
+        format_func=lambda k: surfaces.PENALTIES.get(k).name.upper() if k else "none",
+        horizontal=True,
+        label_visibility="collapsed",
+        help="Add α‖x‖₁ (L1, lasso) or α‖x‖² (L2, ridge) to the surface: the contours and the "
+        "minima move with α.",
+    )
+    prox = False
+    if reg:
+        penalty = surfaces.PENALTIES.get(reg)
+        surface_params[surfaces.REG_ALPHA.name] = controls.param_slider(
+            surfaces.REG_ALPHA, state.sp_key(name, surfaces.REG_ALPHA.name), sb
+        )
+        sb.latex(rf"F = f + {penalty.latex}")
+        if penalty.prox is not None:
+            prox = sb.checkbox(
+                "Proximal step (soft-threshold)",
+                key="prox",
+                help="Take the gradient of f alone, then shrink every coordinate towards 0 by "
+                "η_t·α (scaled like the step for adaptive methods), stopping at 0: a coordinate "
+                "can land on exactly 0 and stay. Off: the gradient of F, whose α·sign(x) "
+                "makes the path rattle around 0.",
+            )
+            if prox:
+                sb.latex(penalty.prox_latex)
+
     sb.subheader("Learning-rate schedule")
     sched = sb.selectbox(
         "Schedule",
@@ -209,6 +241,8 @@ def sidebar() -> scenarios.Settings:
         domain=domain,
         stop_grad=float(stop_grad),
         stop_loss=float(stop_loss),
+        reg=reg,
+        prox=bool(prox),
     )
 
 

@@ -128,5 +128,21 @@ for _preset in (
             ),
         ),
     ),
+    Preset(
+        "lasso_zero",
+        "L1 drops a feature",
+        "With α‖x‖₁ added and the proximal step on, both paths end with the slope w exactly 0: "
+        "the lasso drops the feature. Switch the proximal step off: why do the same paths now "
+        "rattle around w = 0 instead of landing on it?",
+        Settings(
+            surface="linreg_standardized",
+            surface_params={"reg_alpha": 4.0},
+            start=(9.0, 13.0),
+            steps=300,
+            runs=(_run("sgd", lr=0.1), _run("adam", lr=0.3)),
+            reg="l1",
+            prox=True,
+        ),
+    ),
 ):
     PRESETS.register(_preset)

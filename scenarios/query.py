@@ -6,6 +6,9 @@ Keys are plain words for the view (``surface``, ``start``, ``steps``, ``opt``, `
 schedule and optimizers: ``valley.kappa=100``, ``cosine.alpha=0.1``, ``adam.lr=0.01``.
 A typed surface adds ``surface=custom&formula=x**2+%2B+y**2&domain=-3,3,-2,2``
 (x min, x max, y min, y max); ``formula`` and ``domain`` belong to ``custom`` only.
+Regularization, on any surface, adds ``reg=l1&reg.alpha=0.1&reg.prox=1``: the penalty
+(``l1`` or ``l2``), its α, and ``reg.prox=1`` for L1's proximal step (``0`` or absent: the
+subgradient); ``reg.alpha`` and ``reg.prox`` belong to a ``reg`` only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from scenarios.settings import (
 )
 from surfaces.formula import DEFAULT_DOMAIN
 from surfaces.formula import MAX_LENGTH as MAX_FORMULA_LENGTH
+from surfaces.regularize import ALPHA, PENALTIES
+
+REG_KEYS = ("reg.alpha", "reg.prox")  # the regularization's own keys, used with reg= only
+PROX_WORDS = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 
 MAX_VALUE_LENGTH = 200  # longer values are refused before any parsing (a formula: 500)
 MAX_KEY_LENGTH = 60
@@ -52,7 +59,12 @@ def encode(s: Settings) -> dict[str, str]:
         q["stop.grad"] = _fmt(s.stop_grad)
     if s.stop_loss:
         q["stop.loss"] = _fmt(s.stop_loss)
-    q.update({f"{s.surface}.{k}": _fmt(v) for k, v in s.surface_params.items()})
+    if s.reg:  # only when on, like the stopping rules
+        q["reg"] = s.reg
+        q["reg.alpha"] = _fmt(s.alpha)
+        if s.prox:
+            q["reg.prox"] = "1"
+    q.update({f"{s.surface}.{k}": _fmt(v) for k, v in s.surface_params.items() if k != ALPHA.name})
     q.update({f"{s.schedule}.{k}": _fmt(v) for k, v in s.schedule_params.items()})
     for r in s.runs:
         q.update({f"{r.optimizer}.{k}": _fmt(v) for k, v in r.hparams.items()})
@@ -115,6 +127,7 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
         formula = _formula(take("formula"), domain, warnings)
     surface = resolve_surface(name or default.surface, formula, domain)
     surface_params = params(surface.name, surface.params)
+    reg, prox = _regularization(take, surface_params, warnings)
 
     start = None
     text = take("start")
@@ -165,6 +178,8 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
     for key in q:
         if key in ("formula", "domain") and key not in used:
             warnings.append(f"ignored {key!r}: it goes with surface={CUSTOM} only")
+        elif key in REG_KEYS and key not in used:
+            warnings.append(f"ignored {key!r}: it goes with reg={'|'.join(PENALTIES.names())} only")
         elif key not in used:
             warnings.append(f"ignored {key!r}: not a setting of this view")
     settings = Settings(
@@ -181,8 +196,38 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[Settings, list[str
         domain=domain,
         stop_grad=stop_grad,
         stop_loss=stop_loss,
+        reg=reg,
+        prox=prox,
     )
     return settings, warnings
+
+
+def _regularization(
+    take, surface_params: dict[str, float], warnings: list[str]
+) -> tuple[str, bool]:
+    """(reg, prox) from ``reg``, ``reg.alpha`` and ``reg.prox``; α goes into ``surface_params``.
+    A bad penalty drops all three; a bad α falls back to its default; a bad or unavailable
+    ``reg.prox`` to the subgradient step."""
+    reg = take("reg")
+    if reg is None or reg in ("", "none"):
+        return "", False
+    if reg not in PENALTIES:
+        warnings.append(
+            f"ignored reg={reg!r}: unknown penalty; choose one of {', '.join(PENALTIES.names())}"
+        )
+        return "", False
+    surface_params[ALPHA.name] = _scalar(take("reg.alpha"), ALPHA, "reg.alpha", warnings)
+    text = take("reg.prox")
+    if text is None:
+        return reg, False
+    if text.lower() not in PROX_WORDS:
+        warnings.append(f"ignored reg.prox={text!r}: expected 1 (on) or 0 (off)")
+        return reg, False
+    prox = PROX_WORDS[text.lower()]
+    if prox and PENALTIES.get(reg).prox is None:
+        warnings.append(f"ignored reg.prox={text!r}: the proximal step goes with reg=l1 only")
+        return reg, False
+    return reg, prox
 
 
 def _domain(text: str | None, warnings: list[str]) -> surfaces.Domain:

@@ -2,12 +2,15 @@
 
 A view's surface is a registered one (``surface="rosenbrock"``) or a formula typed by hand
 (``surface="custom"``, the name `surfaces.from_formula` gives its surfaces, with ``formula``
-and ``domain``). `surface_of` turns either into the `Surface` object: every page, cache and
-export goes through it, never through ``surfaces.get(s.surface)``.
+and ``domain``), optionally regularized: ``reg="l1"`` or ``"l2"`` adds α·‖x‖₁ or α·‖x‖², with
+α the surface parameter ``reg_alpha`` in ``surface_params`` and ``prox`` (L1 only) the
+proximal step (surfaces/regularize.py). `surface_of` turns all of it into the `Surface`
+object: every page, cache and export goes through it, never through ``surfaces.get(s.surface)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -16,6 +19,7 @@ import surfaces
 from optimizers.stopping import StopRule
 from surfaces import Domain, Param, Surface
 from surfaces.formula import DEFAULT_DOMAIN
+from surfaces.regularize import ALPHA
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 CUSTOM = "custom"  # the surface name of a typed formula (what surfaces.from_formula names it)
@@ -72,6 +76,10 @@ class Settings:
     # Stop each path at the first step with ‖∇f‖ ≤ stop_grad or f − f* ≤ stop_loss (0: off)
     stop_grad: float = 0.0
     stop_loss: float = 0.0
+    # Regularization: "" (none), "l1" or "l2", its α in surface_params["reg_alpha"], and for L1
+    # the proximal (soft-threshold) step instead of the subgradient
+    reg: str = ""
+    prox: bool = False
 
     @property
     def stop_rule(self) -> StopRule:
@@ -82,33 +90,70 @@ class Settings:
         return self.start if self.start is not None else surface_of(self).start
 
     @property
+    def alpha(self) -> float:
+        """The regularization strength α (its default when the view has none)."""
+        return float(self.surface_params.get(ALPHA.name, ALPHA.default))
+
+    @property
     def surface_key(self) -> tuple[str, str, Domain | None]:
         """What identifies the surface: (name, formula, domain), the last two only for CUSTOM
-        (so caches of registered surfaces do not depend on a formula they do not draw)."""
+        (so caches of registered surfaces do not depend on a formula they do not draw). A
+        regularized view's name carries the penalty, α and the proximal step,
+        ``rosenbrock+l1@0.1+prox`` (`resolve_surface` reads it back), because its minima and
+        its contour levels depend on all three."""
+        name = self.surface
+        if self.reg:
+            name = regularized_name(name, self.reg, self.alpha, self.prox)
         if self.surface == CUSTOM:
-            return self.surface, self.formula, self.domain
-        return self.surface, "", None
+            return name, self.formula, self.domain
+        return name, "", None
 
     def with_surface(self, name: str) -> Settings:
-        """Switch surface: its own parameters and start, everything else kept."""
+        """Switch surface: its own parameters and start, everything else (the regularization
+        and its α included) kept."""
         s = resolve_surface(name, self.formula, self.domain)
-        return replace(self, surface=name, surface_params=s.resolve_params(), start=None)
+        params = s.resolve_params()
+        if self.reg:
+            params[ALPHA.name] = self.alpha
+        return replace(self, surface=name, surface_params=params, start=None)
 
 
-def resolve_surface(name: str, formula: str = "", domain: Domain | None = None) -> Surface:
-    """The `Surface` named ``name``, or for CUSTOM the one ``formula`` types over ``domain``.
+def regularized_name(name: str, reg: str, alpha: float, prox: bool = False) -> str:
+    """``name+reg@α`` (``+prox`` with the proximal step): a key `resolve_surface` reads."""
+    return f"{name}+{reg}@{float(alpha)!r}" + ("+prox" if prox else "")
 
-    Raises ``KeyError`` for an unknown name, `surfaces.FormulaError` for a formula outside
-    the grammar and ``ValueError`` for a bad domain.
+
+def resolve_surface(
+    name: str,
+    formula: str = "",
+    domain: Domain | None = None,
+    params: Mapping[str, float] | None = None,
+) -> Surface:
+    """The `Surface` named ``name``, or for CUSTOM the one ``formula`` types over ``domain``;
+    a `regularized_name` gives that surface regularized, with its minima for ``params`` (the
+    base's parameters; the defaults when not given).
+
+    Raises ``KeyError`` for an unknown name or penalty, `surfaces.FormulaError` for a formula
+    outside the grammar and ``ValueError`` for a bad domain, α or parameter.
     """
-    if name == CUSTOM:
-        return surfaces.from_formula(formula, domain=domain)
-    return surfaces.get(name)
+    base_name, *extras = name.split("+")
+    base = surfaces.from_formula(formula, domain=domain) if base_name == CUSTOM else None
+    base = base or surfaces.get(base_name)
+    if not extras:
+        return base
+    kind, _, alpha = extras[0].partition("@")
+    if extras[1:] not in ([], ["prox"]):
+        raise KeyError(f"unknown surface {name!r}")
+    given = dict(params or {})
+    a = float(alpha) if alpha else given.get(ALPHA.name, ALPHA.default)
+    given.pop(ALPHA.name, None)
+    return surfaces.regularize(base, kind, a, prox=bool(extras[1:]), params=given)
 
 
 def surface_of(s: Settings) -> Surface:
-    """The surface a view draws (a registered one, or its typed formula over its domain)."""
-    return resolve_surface(*s.surface_key)
+    """The surface a view draws (a registered one, or its typed formula over its domain, with
+    the regularization if it has one)."""
+    return resolve_surface(*s.surface_key, params=s.surface_params)
 
 
 def in_domain(surface: Surface, point: tuple[float, float]) -> bool:

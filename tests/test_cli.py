@@ -72,8 +72,14 @@ def test_list_text_shows_every_entry_in_aligned_sections(capsys):
         "Surfaces",
         "Optimizers",
         "Schedules",
+        "Penalties",
     ]
-    registries = (surfaces.REGISTRY, optimizers.REGISTRY, optimizers.schedules.REGISTRY)
+    registries = (
+        surfaces.REGISTRY,
+        optimizers.REGISTRY,
+        optimizers.schedules.REGISTRY,
+        surfaces.PENALTIES,
+    )
     for section, registry in zip(sections, registries, strict=True):
         lines = section.splitlines()[1:]
         heads = [line for line in lines if not line.startswith("   ")]
@@ -81,7 +87,7 @@ def test_list_text_shows_every_entry_in_aligned_sections(capsys):
         # the title column starts at the same place on every entry's line
         starts = {h.index(e.title, len(e.name)) for h, e in zip(heads, registry, strict=True)}
         assert len(starts) == 1
-    surfaces_text, optimizers_text, schedules_text = sections
+    surfaces_text, optimizers_text, schedules_text, _ = sections
     saddle = next(line for line in surfaces_text.splitlines() if line.startswith("  saddle "))
     assert saddle.endswith("unbounded below")
     assert "min 0 at (1, 1)" in surfaces_text
@@ -100,7 +106,7 @@ def test_list_json_mirrors_the_registries(capsys):
     status, out, err = invoke(capsys, "list", "--format", "json")
     assert status == 0 and err == ""
     catalogue = strict_json(out)
-    assert set(catalogue) == {"surfaces", "optimizers", "schedules"}
+    assert set(catalogue) == {"surfaces", "optimizers", "schedules", "penalties"}
     assert [s["name"] for s in catalogue["surfaces"]] == list(surfaces.names())
     assert [o["name"] for o in catalogue["optimizers"]] == list(optimizers.names())
     assert [s["name"] for s in catalogue["schedules"]] == list(optimizers.schedules.names())

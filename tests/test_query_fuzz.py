@@ -76,11 +76,14 @@ OUT_OF_RANGE = {
     "rmsprop.rho": ["1.5", "-0.5"],
     "sgd.lr": ["0", "1e6", "-1"],
     "valley.kappa": ["0", "1e9", "-5"],
+    "reg.alpha": ["0", "-1", "10.5", "1e9", "1e-300"],
 }
 BAD_WORDS = {
     "surface": ["nowhere", "ROSENBROCK", "custom2", "__import__('os')", "", "😀", "rosen brock"],
     "schedule": ["zigzag", "", "Cosine", "cosine;drop"],
     "start": ["x,y", "1", "1,2,3", "nan,0", "inf,inf", "1e9,1e9", "", ",", "1;2", "0,😀"],
+    "reg": ["l3", "L1", "lasso", "l1;l2", "😀"],
+    "reg.prox": ["maybe", "2", "yes", "😀"],
 }
 BAD_FORMULAS = [
     "x**2 + * y",
@@ -142,6 +145,14 @@ BASES = [
         runs=(Run.default("sgd"), _adam()),
     ),
     Settings(steps=int(LIMITS.steps.high), runs=(Run.default("sgd"), _adam(lr=0.05))),
+    Settings(
+        surface="himmelblau",
+        surface_params={"reg_alpha": 0.5},
+        steps=200,
+        runs=(Run.default("sgd"), _adam()),
+        reg="l1",
+        prox=True,
+    ),
 ]
 
 
@@ -175,6 +186,8 @@ def _corrupt(rng: random.Random, q: dict, named: list[tuple[str, ...]]) -> None:
         q[key] = rng.choice(OUT_OF_RANGE[key])
         if key == "valley.kappa":
             _surface(q, named, "valley")
+        if key == "reg.alpha":
+            _regularize(q, named)
         _choose(q, key)
     elif kind == "word":
         key = rng.choice(sorted(BAD_WORDS))
@@ -212,6 +225,12 @@ def _surface(q: dict, named: list[tuple[str, ...]], name: str) -> None:
         q["surface"] = name
 
 
+def _regularize(q: dict, named: list[tuple[str, ...]]) -> None:
+    """Turn L1 on, unless an earlier corruption made ``reg`` invalid on purpose."""
+    if _named_key("reg") not in named:
+        q["reg"] = "l1"
+
+
 def _choose(q: dict, key: str) -> None:
     """Make ``key`` a setting of the view: its optimizer chosen (at most 8: decode's limit)."""
     entity = key.split(".")[0]
@@ -224,6 +243,7 @@ def _random_query(rng: random.Random) -> dict[str, str | list[str]]:
     """Keys and values drawn from everything a URL can carry."""
     q: dict[str, str | list[str]] = {}
     pool = ["surface", "start", "steps", "opt", "schedule", "noise", "seed", "formula", "domain"]
+    pool += ["reg", "reg.alpha", "reg.prox"]
     for _ in range(rng.randint(1, 8)):
         if rng.random() < 0.5:
             key = rng.choice([*pool, "adam.lr", "sgd.lr", "valley.kappa", "cosine.alpha"])
@@ -285,7 +305,8 @@ def _run(query: dict) -> AppTest:
 
 
 def _charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart")) + len(at.get("bidi_component"))
+    live = [c for c in at.get("bidi_component") if c.proto.component_name == "optiscape.live_chart"]
+    return len(at.get("plotly_chart")) + len(live)  # not the plotly.js preloader
 
 
 @pytest.mark.parametrize(("case", "query", "named"), _cases(), ids=[c[0] for c in _cases()])

@@ -85,6 +85,8 @@ def write(s: Settings) -> None:
     st.session_state["seed"] = int(s.seed)
     st.session_state["stop_grad"] = float(s.stop_grad)
     st.session_state["stop_loss"] = float(s.stop_loss)
+    st.session_state["reg"] = s.reg
+    st.session_state["prox"] = bool(s.prox)
 
 
 def switch_form(current: str, other: str) -> None:
