@@ -46,6 +46,11 @@ class Optimizer(NamedTuple):
     # 1 / (√s_t + ε) for AdaGrad and RMSProp, so η_t · scale is the effective step size
     # (per unit of g, or of the bias-corrected m̂ for the Adam family). None: not adaptive.
     scale: Scale | None = None
+    # Heavy-ball-style momentum: the step's steady-state gain per unit of gradient, 1 / (1 − β)
+    # when v ← βv + g. A proximal step thresholds by η_t α times it, so a path with the prox
+    # settles on the minimum of f + α‖x‖₁ rather than that of f + (1 − β)α‖x‖₁
+    # (optimizers/engine.py, `prox_scale`). None: gain 1 (an average of gradients, or none).
+    prox_gain: Callable[[Mapping[str, jax.Array]], jax.Array] | None = None
 
     def resolve_hparams(self, given: Mapping[str, object] | None = None) -> dict[str, float]:
         """Defaults filled in, each value checked (``ValueError`` naming the parameter)."""

@@ -58,6 +58,11 @@ def _sgd_update(g, state, x, hp, f):
     return g, state
 
 
+def heavy_ball_gain(hp):
+    """v ← βv + g carries a constant gradient g as g / (1 − β): the step's steady-state gain."""
+    return 1.0 / (1.0 - hp["beta"])
+
+
 def velocity_init(x, hp):
     return VelocityState(v=jnp.zeros_like(x))
 
@@ -150,6 +155,7 @@ register(
         init=velocity_init,
         update=_momentum_update,
         latex=r"v_{t} = \beta\, v_{t-1} + g_t \qquad x_{t+1} = x_t - \eta_t\, v_t",
+        prox_gain=heavy_ball_gain,
         about="Heavy-ball momentum (as torch.optim.SGD): a velocity that accumulates gradients.",
     )
 )
@@ -165,6 +171,7 @@ register(
             r"x_{t+1} = x_t - \eta_t \left(g_t + \beta\, v_t\right)"
         ),
         about="Nesterov momentum in torch's form: the step looks ahead along the new velocity.",
+        prox_gain=heavy_ball_gain,
     )
 )
 register(

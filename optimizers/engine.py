@@ -136,11 +136,13 @@ def descend(surface: Surface | Kernel, x, step, direction, sp, scale=None):
 
 
 def prox_scale(opt: Optimizer, surface: Surface | Kernel, before, after, hp):
-    """The per-coordinate factor of the proximal threshold: the optimizer's own scale for an
-    adaptive method on a surface with a proximal step, else None (the threshold is η_t α)."""
-    if surface.prox is None or opt.scale is None:
+    """The factor of η_t α in the proximal threshold: an adaptive method's per-coordinate
+    scale times a momentum method's steady-state gain (`Optimizer.prox_gain`), on a surface
+    with a proximal step; None when it is 1 or there is no prox (the threshold is η_t α)."""
+    if surface.prox is None or (opt.scale is None and opt.prox_gain is None):
         return None
-    return opt.scale(before, after, hp)
+    scale = opt.scale(before, after, hp) if opt.scale is not None else 1.0
+    return scale * opt.prox_gain(hp) if opt.prox_gain is not None else scale
 
 
 def _run_fn(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool):

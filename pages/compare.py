@@ -171,7 +171,7 @@ def sidebar() -> scenarios.Settings:
                 "Proximal step (soft-threshold)",
                 key="prox",
                 help="Take the gradient of f alone, then shrink every coordinate towards 0 by "
-                "η_t·α (scaled like the step for adaptive methods), stopping at 0: a coordinate "
+                "η_t·α (scaled like the step for adaptive methods, by 1/(1 − β) for momentum), stopping at 0: a coordinate "
                 "can land on exactly 0 and stay. Off: the gradient of F, whose α·sign(x) "
                 "makes the path rattle around 0.",
             )

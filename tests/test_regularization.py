@@ -280,12 +280,15 @@ def test_proximal_sgd_is_ista_step_by_step(lr, alpha):
     np.testing.assert_allclose(t.xy, _ista(QUAD.start, lr, alpha, 150), rtol=0, atol=1e-10)
 
 
-@pytest.mark.parametrize("name", ["adam", "rmsprop", "adagrad", "momentum_ema"])
+@pytest.mark.parametrize(
+    "name", ["adam", "rmsprop", "adagrad", "momentum_ema", "momentum", "nesterov"]
+)
 def test_adaptive_methods_with_the_scaled_prox_reach_the_l1_minimum(name):
-    """The threshold scales with each coordinate's step (as AdaGrad's composite update does),
-    so the fixed point is the minimum of f + α‖x‖₁, not of some other α."""
+    """The threshold scales with each coordinate's step (as AdaGrad's composite update does)
+    and with heavy-ball momentum's gain 1 / (1 − β), so the fixed point is the minimum of
+    f + α‖x‖₁, not of some other α (momentum without the gain would settle at (1 − β)α's)."""
     s = regularize(QUAD, "l1", ALPHA_ZERO_Y, prox=True)
-    lr = 0.5 if name == "adagrad" else 0.05
+    lr = {"adagrad": 0.5, "momentum": 0.01, "nesterov": 0.01}.get(name, 0.05)
     t = optimizers.simulate(s, name, steps=3000, hparams={"lr": lr})
     assert t.xy[-1, 1] == 0.0
     assert t.xy[-1, 0] == pytest.approx(0.4, abs=1e-3)
