@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from compiles import count_compiles  # tests/compiles.py
 from streamlit.testing.v1 import AppTest
+from test_app import _figure, _ok, _path  # the Compare chart as the app tests read it
 
 import cli
 import optimizers
@@ -473,31 +474,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def _sgd_path(at: AppTest) -> np.ndarray:
-    import base64
-
-    # the chart, not the plotly.js preloader (ui/plotly_js.py): as tests/test_app.py reads it
-    live = [c for c in at.get("bidi_component") if c.proto.component_name == "optiscape.live_chart"]
-    charts = [*at.get("plotly_chart"), *live]
-    assert len(charts) == 1
-    proto = charts[0].proto
-    fig = json.loads(proto.spec) if hasattr(proto, "spec") else json.loads(proto.json)["figure"]
-    trace = next(
-        t
-        for t in fig["data"]
-        if t.get("legendgroup") == "sgd" and t["mode"] == "lines" and "xaxis" not in t
-    )
-
-    def values(v):
-        if isinstance(v, dict):
-            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return np.asarray(v)
-
-    return np.stack([values(trace["x"]), values(trace["y"])], axis=1)
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return _path(_figure(at), "sgd")  # tests/test_app.py's readers of the Compare chart
 
 
 def test_the_compare_page_applies_l1_with_the_proximal_step_and_links_it():
