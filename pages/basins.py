@@ -8,7 +8,7 @@ import optimizers
 import surfaces
 from plots import basins as basins_plot
 from plots import lean
-from scenarios import LIMITS, tuning
+from scenarios import tuning
 from ui import controls, routing, sweeps
 
 P = "basins."  # this page's widget keys, apart from the Compare page's
@@ -33,13 +33,7 @@ def sidebar() -> dict:
     surface, surface_params = controls.surface_picker(P, sb)
     sb.subheader("Optimizer")
     opt, hparams = controls.optimizer_picker(P, "opt", sb)
-    steps = sb.number_input(
-        "Steps T",
-        min_value=int(LIMITS.steps.low),
-        max_value=int(LIMITS.steps.high),
-        step=100,
-        key=P + "steps",
-    )
+    steps = controls.steps_input(P + "steps", sb)
     sb.subheader("Grid")
     n = sb.slider(
         "starts per side",

@@ -137,13 +137,8 @@ def sidebar() -> scenarios.Settings:
             key="start_y",
         ),
     )
-    steps = sb.number_input(
-        "Steps T",
-        min_value=int(LIMITS.steps.low),
-        max_value=int(LIMITS.steps.high),
-        step=50,
-        key="steps",
-        help=f"{int(LIMITS.steps.low):,} to {int(LIMITS.steps.high):,} steps",
+    steps = controls.steps_input(
+        "steps", sb, step=50, help=f"{int(LIMITS.steps.low):,} to {int(LIMITS.steps.high):,} steps"
     )
 
     sb.subheader("Regularization")

@@ -6,7 +6,7 @@ import streamlit as st
 
 import optimizers
 from plots import compare, lean, schedules
-from scenarios import LIMITS, schedule_runs
+from scenarios import schedule_runs
 from ui import cached, controls, routing
 
 P = "schedules."  # widget keys of this page, apart from the Compare page's
@@ -26,13 +26,7 @@ def sidebar():
     sb = st.sidebar
     sb.subheader("Surface")
     surface, sp = controls.surface_picker(P, sb)
-    steps = sb.number_input(
-        "Steps T",
-        min_value=int(LIMITS.steps.low),
-        max_value=5000,
-        step=100,
-        key=P + "steps",
-    )
+    steps = controls.steps_input(P + "steps", sb, high=5000)
 
     sb.subheader("Optimizer")
     opt_name, hp = controls.optimizer_picker(P, "optimizer", sb)

@@ -46,13 +46,7 @@ def sidebar() -> dict:
         left.number_input("start x", float(x0), float(x1), step=0.1, key=P + "start_x"),
         right.number_input("start y", float(y0), float(y1), step=0.1, key=P + "start_y"),
     )
-    steps = sb.number_input(
-        "Steps T",
-        min_value=int(LIMITS.steps.low),
-        max_value=int(LIMITS.steps.high),
-        step=100,
-        key=P + "steps",
-    )
+    steps = controls.steps_input(P + "steps", sb)
     sb.subheader("Optimizers")
     chosen = sb.multiselect(
         "Optimizers",

@@ -32,6 +32,18 @@ class Curve:
     best: int | None  # index of the best η
 
 
+def _eta_axis(**extra) -> dict:
+    """The learning-rate axis both Tune figures share: log₁₀ η, a label per decade."""
+    return {
+        "type": "log",
+        "dtick": 1,  # a label per decade, no minor labels
+        "title": {"text": "learning rate η  (log)"},
+        "exponentformat": "power",
+        "fixedrange": True,
+        **extra,
+    }
+
+
 def _nullable(values: np.ndarray, log: bool) -> list[float | None]:
     """Finite values as floats (floored at TINY on a log axis), anything else as None."""
     v = np.asarray(values, dtype=np.float64)
@@ -123,14 +135,7 @@ def lr_figure(curves: Sequence[Curve], *, y_title: str, log_y: bool, height: int
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom"},
-        "xaxis": {
-            "type": "log",
-            "dtick": 1,  # a label per decade, no minor labels
-            "title": {"text": "learning rate η  (log)"},
-            "exponentformat": "power",
-            "gridcolor": "#e6e6e6",
-            "fixedrange": True,
-        },
+        "xaxis": _eta_axis(gridcolor="#e6e6e6"),
         "yaxis": {
             "domain": [0.0, 0.78],
             "type": "log" if log_y else "linear",
@@ -259,13 +264,7 @@ def grid_figure(g: Grid, *, value_title: str, log_values: bool, height: int = 46
         "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom"},
-        "xaxis": {
-            "type": "log",
-            "dtick": 1,  # a label per decade, no minor labels
-            "title": {"text": "learning rate η  (log)"},
-            "exponentformat": "power",
-            "fixedrange": True,
-        },
+        "xaxis": _eta_axis(),
         "yaxis": {
             "title": {"text": sym},
             "tickvals": [_num(t) for t in decay_axis(np.array(ticks))],

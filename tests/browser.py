@@ -98,3 +98,18 @@ def adam_path_signature_js() -> str:
       const t = gd._fullData.find(d => d.legendgroup === 'adam' && d.mode === 'lines' && d.xaxis === 'x');
       if (!t) return 'none';
       return String(t.x.length) + ':' + String(t.x[t.x.length - 1]) + ':' + String(t.y[t.y.length - 1]); }"""
+
+
+def require_chromium():
+    """Playwright's sync API, for a browser suite's module level. Without Debian's Chromium the
+    suite is skipped, except in CI (``$CI`` set), where that is an error: .ci/run installs it."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(
+            f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)",
+            allow_module_level=True,
+        )
+    return pytest.importorskip("playwright.sync_api")

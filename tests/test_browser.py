@@ -7,7 +7,6 @@ start, and the GIF download yields a valid GIF.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import browser  # tests/browser.py (pytest puts tests/ on sys.path)
@@ -17,15 +16,7 @@ from plots import compare
 
 pytestmark = pytest.mark.browser
 
-if not Path(browser.CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{browser.CHROMIUM} is missing: .ci/run installs Debian's chromium")
-    pytest.skip(
-        f"needs Debian's chromium at {browser.CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = browser.require_chromium()  # skips the module where there is none (not in CI)
 
 DEFAULT = ("sgd", "momentum", "rmsprop", "adam")
 PATHS_JS = """() => { const gd = document.querySelector('.js-plotly-plot');

@@ -7,8 +7,6 @@ The first visit to the fresh server is a deep link, which must still go through 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import browser  # tests/browser.py (pytest puts tests/ on sys.path)
@@ -16,15 +14,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-if not Path(browser.CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{browser.CHROMIUM} is missing: .ci/run installs Debian's chromium")
-    pytest.skip(
-        f"needs Debian's chromium at {browser.CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = browser.require_chromium()  # skips the module where there is none (not in CI)
 
 # Every number Plotly decoded (x, y, z of every trace) is finite, or null where a gap is meant
 # (strings are category labels: the rows of the Tune page's "diverged" strip).

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_plots import _numbers  # every number in a figure, typed arrays decoded
 
 import optimizers
 import surfaces
@@ -28,23 +29,6 @@ from ui import controls
 
 ROOT = Path(__file__).resolve().parents[1]
 START = (-1.5, 2.0)
-
-
-def _numbers(obj):
-    """Every number in a JSON-decoded figure, typed arrays decoded (None is not a number)."""
-    if isinstance(obj, dict):
-        if "bdata" in obj and "dtype" in obj:
-            yield from np.frombuffer(
-                base64.b64decode(obj["bdata"]), np.dtype(obj["dtype"])
-            ).tolist()
-            return
-        for v in obj.values():
-            yield from _numbers(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _numbers(v)
-    elif isinstance(obj, int | float) and not isinstance(obj, bool):
-        yield obj
 
 
 def _browser_json(fig: dict) -> dict:

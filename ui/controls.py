@@ -14,6 +14,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
+from scenarios import LIMITS
 from surfaces import Param
 
 SIG = 4  # significant digits kept from a log slider
@@ -125,3 +126,16 @@ def optimizer_picker(prefix: str, key: str, container=st, names=None) -> tuple[s
         for p in optimizers.get(name).hparams
     }
     return name, hp
+
+
+def steps_input(key: str, container=st, *, high: int | None = None, step: int = 100, **kwargs):
+    """The pages' "Steps T" box: from the app's lowest step count to ``high`` (default: the
+    app's limit)."""
+    return container.number_input(
+        "Steps T",
+        min_value=int(LIMITS.steps.low),
+        max_value=int(LIMITS.steps.high) if high is None else high,
+        step=step,
+        key=key,
+        **kwargs,
+    )
