@@ -16,7 +16,7 @@ from optimizers import (  # noqa: F401  (registers them)
 )
 from optimizers._optimizer import Optimizer
 from optimizers._registry import REGISTRY, get, names, register
-from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate, spread
+from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate, spread, vary
 from optimizers.schedules import Schedule
 
 # The function `sweep` shadows its module's name here; the module is `optimizers.sweep` in
@@ -42,4 +42,5 @@ __all__ = [
     "spread",
     "sweep",
     "sweep_basins",
+    "vary",
 ]

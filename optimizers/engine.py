@@ -191,6 +191,17 @@ def _spread_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched:
     )
 
 
+@lru_cache(maxsize=64)
+def _vary_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool, param: str):
+    """`_runner` vmapped over one hyperparameter: K runs that differ only in its value."""
+    run = _run_fn(opt, k, length, noisy, batched)
+    hp_axes = {p.name: (0 if p.name == param else None) for p in opt.hparams}
+    return jax.jit(
+        jax.vmap(run, in_axes=(None, hp_axes, None, None, None, None, None)),
+        compiler_options=_compiler_options(),
+    )
+
+
 def _compiler_options() -> dict[str, object] | None:
     # XLA:CPU's newer fusion emitters cost ~40% more compile time on these tiny 2-D scans and
     # buy nothing at run time (bench/engine.py measures both); other backends keep defaults.
@@ -413,6 +424,56 @@ def spread(
     args = (*p.args[:5], np.asarray(checked, np.uint32), p.args[6])
     cols = np.asarray(run(*args))
     return [_trajectory(p, cols[k], seed) for k, seed in enumerate(checked)]
+
+
+def vary(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    *,
+    param: str,
+    values: Sequence[float],
+    start: tuple[float, float] | None = None,
+    steps: int = 500,
+    hparams: Mapping[str, object] | None = None,
+    surface_params: Mapping[str, object] | None = None,
+    schedule: schedules.Schedule | str = "constant",
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    batch: int | None = None,
+) -> list[Trajectory]:
+    """The same run once per value of the hyperparameter ``param``, in one vmapped call: what
+    the neighbouring positions of its slider would show. Run ``i`` equals ``simulate(...,
+    hparams={**hparams, param: values[i]})`` up to float rounding. Each value is checked like
+    any hyperparameter; a count other than the last call's compiles once for that count."""
+    values = list(values)
+    if not 1 <= len(values) <= MAX_SPREAD:
+        raise ValueError(f"values must hold 1 to {MAX_SPREAD} values, got {len(values)}")
+    p = prepare(
+        surface,
+        optimizer,
+        start=start,
+        steps=steps,
+        hparams={**(hparams or {}), param: values[0]},
+        surface_params=surface_params,
+        schedule=schedule,
+        schedule_params=schedule_params,
+        noise=noise,
+        seed=seed,
+        batch=batch,
+    )
+    checked = [p.optimizer.resolve_hparams({**p.hparams, param: v})[param] for v in values]
+    dtype = float_dtype()
+    hp = {**p.args[1], param: np.asarray(checked, dtype)}
+    length = len(p.args[3])
+    run = _vary_runner(
+        p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None, param
+    )
+    cols = np.asarray(run(p.args[0], hp, *p.args[2:]))
+    return [
+        _trajectory(p._replace(hparams={**p.hparams, param: v}), cols[k], p.seed)
+        for k, v in enumerate(checked)
+    ]
 
 
 def _trajectory(p: Prepared, cols: np.ndarray, seed: int) -> Trajectory:
