@@ -17,6 +17,7 @@ import numpy as np
 MAX_POINTS = 400  # per drawn line: more is invisible at chart size and costs redraw time
 CLICK_GRID = 25  # cells per side of the invisible grid that catches clicks (and shows f on hover)
 CLICK_TRACE = "map"  # the name of that grid's trace
+HEAD_TRACES = 3  # the click grid, the minima and the start come before the series' traces
 TINY = 1e-12  # floor for a log-scale gap f − f* that reached exactly zero
 
 
@@ -196,88 +197,14 @@ def compare_figure(
         },
     ]
     axis_type, axis_title = loss_axis(series, view.f_min)
-    animated: list[int] = []
     for s in series:
-        keep = decimate(s.last + 1)
-        xy, loss = s.xy[keep], _loss_values(s.loss[keep], view.f_min)
-        lr_keep = decimate(len(s.lr))
-        group = {"legendgroup": s.key, "line": {"color": s.color, "width": 2.5}}
-        end = s.xy[s.last]
-        data += [
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": _f32(xy[:, 0]),
-                "y": _f32(xy[:, 1]),
-                "customdata": keep.astype(np.int32),
-                "name": s.label,
-                "hovertemplate": f"{s.label}<br>step %{{customdata}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
-                **group,
-            },
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": _f32(end[None, 0]),
-                "y": _f32(end[None, 1]),
-                "marker": {
-                    "symbol": "x" if s.diverged_at is not None else "circle",
-                    "size": 14 if s.diverged_at is not None else 9,
-                    "color": s.color,
-                    "line": {"color": "#111", "width": 1},
-                },
-                "showlegend": False,
-                "legendgroup": s.key,
-                "hovertemplate": (
-                    f"{s.label}: diverged at step {s.diverged_at}<extra></extra>"
-                    if s.diverged_at is not None
-                    else f"{s.label}: end<extra></extra>"
-                ),
-            },
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": keep.astype(np.int32),
-                "y": _f32(loss),
-                "xaxis": "x2",
-                "yaxis": "y2",
-                "showlegend": False,
-                "hovertemplate": f"{s.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
-                **group,
-            },
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": (lr_keep + 1).astype(np.int32),
-                "y": _f32(s.lr[lr_keep]),
-                "xaxis": "x3",
-                "yaxis": "y3",
-                "showlegend": False,
-                "hovertemplate": f"{s.label}<br>step %{{x}}<br>η = %{{y:.4g}}<extra></extra>",
-                **group,
-            },
-        ]
+        data += _series_traces(view, s)
     last_step = frame_steps(series, frames)[-1:] if series else np.array([0])
     at_last = _markers_at(series, last_step, view.f_min)[0]
+    animated: list[int] = []
     for s, marker in zip(series, _chunks(at_last), strict=True):
-        for axes, m in zip((("x", "y"), ("x2", "y2")), marker, strict=True):
-            animated.append(len(data))
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    **m,
-                    "xaxis": axes[0],
-                    "yaxis": axes[1],
-                    "marker": {
-                        "size": 12,
-                        "color": s.color,
-                        "line": {"color": "#111", "width": 1.5},
-                    },
-                    "showlegend": False,
-                    "legendgroup": s.key,
-                    "hoverinfo": "skip",
-                }
-            )
+        animated += [len(data), len(data) + 1]
+        data += _marker_traces(s, marker)
     steps = frame_steps(series, frames) if series else np.array([0])
     ranges = data_ranges(series, view.f_min)
     figure_frames = [
@@ -436,6 +363,108 @@ def compare_figure(
         ],
     }
     return {"data": data, "layout": layout, "frames": figure_frames}
+
+
+def _series_traces(view: MapView, s: Series) -> list[dict]:
+    """One series' path, end marker, loss line and η_t line (in this order)."""
+    keep = decimate(s.last + 1)
+    xy, loss = s.xy[keep], _loss_values(s.loss[keep], view.f_min)
+    lr_keep = decimate(len(s.lr))
+    group = {"legendgroup": s.key, "line": {"color": s.color, "width": 2.5}}
+    end = s.xy[s.last]
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": _f32(xy[:, 0]),
+            "y": _f32(xy[:, 1]),
+            "customdata": keep.astype(np.int32),
+            "name": s.label,
+            "hovertemplate": f"{s.label}<br>step %{{customdata}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+            **group,
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": _f32(end[None, 0]),
+            "y": _f32(end[None, 1]),
+            "marker": {
+                "symbol": "x" if s.diverged_at is not None else "circle",
+                "size": 14 if s.diverged_at is not None else 9,
+                "color": s.color,
+                "line": {"color": "#111", "width": 1},
+            },
+            "showlegend": False,
+            "legendgroup": s.key,
+            "hovertemplate": (
+                f"{s.label}: diverged at step {s.diverged_at}<extra></extra>"
+                if s.diverged_at is not None
+                else f"{s.label}: end<extra></extra>"
+            ),
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": keep.astype(np.int32),
+            "y": _f32(loss),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+            "hovertemplate": f"{s.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+            **group,
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": (lr_keep + 1).astype(np.int32),
+            "y": _f32(s.lr[lr_keep]),
+            "xaxis": "x3",
+            "yaxis": "y3",
+            "showlegend": False,
+            "hovertemplate": f"{s.label}<br>step %{{x}}<br>η = %{{y:.4g}}<extra></extra>",
+            **group,
+        },
+    ]
+
+
+def _marker_traces(s: Series, marker: list[dict]) -> list[dict]:
+    """One series' two animated markers, on the map and on the loss curve."""
+    return [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            **m,
+            "xaxis": axes[0],
+            "yaxis": axes[1],
+            "marker": {"size": 12, "color": s.color, "line": {"color": "#111", "width": 1.5}},
+            "showlegend": False,
+            "legendgroup": s.key,
+            "hoverinfo": "skip",
+        }
+        for axes, m in zip((("x", "y"), ("x2", "y2")), marker, strict=True)
+    ]
+
+
+def series_slots(count: int, j: int) -> list[int]:
+    """Where series ``j`` of ``count`` has its traces in `compare_figure`'s data: its path, end
+    marker, loss and η_t lines, then its two animated markers (every frame's entries
+    ``2j`` and ``2j + 1``)."""
+    first = HEAD_TRACES + 4 * j
+    marker = HEAD_TRACES + 4 * count + 2 * j
+    return [first, first + 1, first + 2, first + 3, marker, marker + 1]
+
+
+def series_swap(
+    view: MapView, series: Sequence[Series], j: int, other: Series, frames: int = 40
+) -> dict:
+    """What `compare_figure(view, series, frames)` would have for series ``j`` with ``other``
+    in its place (a run of the same optimizer with another hyperparameter): its six traces
+    (the order of `series_slots`) and, per animation frame, its two markers. The frame steps
+    and the axes stay those of ``series``: the browser swaps this in without a round trip."""
+    steps = frame_steps(series, frames)
+    per_frame = _markers_at([other], steps, view.f_min)
+    traces = _series_traces(view, other) + _marker_traces(other, per_frame[-1])
+    return {"traces": traces, "frames": per_frame}
 
 
 def _decade_step(series: Sequence[Series], f_min: float | None) -> int:

@@ -37,8 +37,14 @@ def compare_figure(
     click_grid: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> dict:
     """The Compare figure for ``s``, given its runs and its surface's map layers."""
+    return compare.compare_figure(map_view(s, map_uri, click_grid), series(runs))
+
+
+def map_view(
+    s: Settings, map_uri: str = "", click_grid: tuple[np.ndarray, np.ndarray, np.ndarray] = ()
+) -> compare.MapView:
     surface = surface_of(s)
-    view = compare.MapView(
+    return compare.MapView(
         surface.domain,
         map_uri,
         surface.minima + surface.local_minima,
@@ -46,4 +52,22 @@ def compare_figure(
         surface.f_min,
         click_grid,
     )
-    return compare.compare_figure(view, series(runs))
+
+
+def run_swaps(
+    s: Settings,
+    runs: Sequence[optimizers.Trajectory],
+    j: int,
+    others: Sequence[optimizers.Trajectory],
+) -> list[dict]:
+    """For each run in ``others`` (run ``j`` with another hyperparameter value), the traces and
+    frame markers that `compare_figure` would give run ``j`` with it in its place
+    (`plots.compare.series_swap`)."""
+    view = map_view(s)
+    drawn = series(runs)
+    if len(drawn) != len(runs):  # a run with no point to draw: nothing to swap
+        return []
+    return [
+        compare.series_swap(view, drawn, j, series([*runs[:j], o, *runs[j + 1 :]])[j])
+        for o in others
+    ]
