@@ -12,7 +12,7 @@ import scenarios
 import surfaces
 from plots import effective, lean, marks
 from scenarios import LIMITS, analysis, view
-from ui import cached, controls, export, live_chart, routing, state
+from ui import cached, controls, export, live_chart, previews, routing, state
 
 MAP_KEY = "map"
 
@@ -339,11 +339,15 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
         if st.session_state.get("show_critical"):  # descent directions at saddles
             saddles = analysis.saddle_directions(surface, s.surface_params, trajectories)
             figure = marks.with_saddles(figure, saddles, surface.domain)
+            slider_previews = []  # the arrows belong to where the drawn paths ended
+        else:
+            slider_previews = previews.slider_previews(s, surface, trajectories)
         clicked = live_chart.live_chart(
             figure,
             key=MAP_KEY,
             on_click=partial(map_clicked, surface.domain),
             config={"displayModeBar": False},
+            previews=slider_previews,
         )
     if clicked:  # the start moved: the sidebar shows it, so the whole page reruns
         st.rerun()

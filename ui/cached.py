@@ -3,7 +3,8 @@
 A surface is keyed by its name, plus its formula and domain when it is a typed one
 (``surface="custom"``): `scenarios.Settings.surface_key`. Sizes: a run at the 20,000-step
 limit holds about 0.3 MB (x, y, f and η_t in float32), so the trajectory cache stays under
-about 80 MB; a map layer (480² RGB, its PNG and the click grid) about 1 MB.
+about 80 MB, and the slider previews' about 120 MB more at that limit; a map layer (480² RGB,
+its PNG and the click grid) about 1 MB.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from plots import compare, raster
 from scenarios import export
 
 TRAJECTORIES = 256  # entries: 8 runs × 32 recent views
+VARIED = 64  # entries of up to 8 runs each (the slider previews, ui/previews.py)
 MAP_LAYERS = 32
 
 
@@ -55,6 +57,40 @@ def trajectory(
     )
 
 
+@st.cache_data(max_entries=VARIED, show_spinner=False)
+def varied(
+    surface: str,
+    optimizer: str,
+    param: str,
+    values: tuple[float, ...],
+    start: tuple[float, float],
+    steps: int,
+    hparams: tuple[tuple[str, float], ...],
+    surface_params: tuple[tuple[str, float], ...],
+    schedule: str,
+    schedule_params: tuple[tuple[str, float], ...],
+    noise: float,
+    seed: int,
+    formula: str = "",
+    domain: surfaces.Domain | None = None,
+) -> list[optimizers.Trajectory]:
+    """`trajectory` once per value of the hyperparameter ``param``, in one vmapped call."""
+    return optimizers.vary(
+        scenarios.resolve_surface(surface, formula, domain),
+        optimizer,
+        param=param,
+        values=values,
+        start=start,
+        steps=steps,
+        hparams=dict(hparams),
+        surface_params=dict(surface_params),
+        schedule=schedule,
+        schedule_params=dict(schedule_params),
+        noise=noise,
+        seed=seed,
+    )
+
+
 @st.cache_data(max_entries=MAP_LAYERS, show_spinner=False)
 def map_layers(
     surface: str,
@@ -74,6 +110,30 @@ def view_layers(s: scenarios.Settings):
     """`map_layers` for the surface of a Compare view."""
     name, formula, domain = s.surface_key
     return map_layers(name, key(s.surface_params), formula, domain)
+
+
+def run_varied(
+    s: scenarios.Settings, j: int, param: str, values: tuple[float, ...]
+) -> list[optimizers.Trajectory]:
+    """Run ``j`` of a Compare view once per value of its hyperparameter ``param``."""
+    name, formula, domain = s.surface_key
+    r = s.runs[j]
+    return varied(
+        name,
+        r.optimizer,
+        param,
+        values,
+        s.start_point,
+        s.steps,
+        key(r.hparams),
+        key(s.surface_params),
+        s.schedule,
+        key(s.schedule_params),
+        s.noise,
+        s.seed,
+        formula,
+        domain,
+    )
 
 
 def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:

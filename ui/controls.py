@@ -18,6 +18,7 @@ from scenarios import LIMITS
 from surfaces import Param
 
 SIG = 4  # significant digits kept from a log slider
+LOG_STEP = 0.01  # a log slider's step, in log₁₀ of the value
 
 
 def round_sig(v: float, digits: int = SIG) -> float:
@@ -51,6 +52,28 @@ def _step(p: Param) -> float:
     return float(f"{(p.high - p.low) / 200:.1g}")
 
 
+def slider_step(p: Param) -> float:
+    """The step of ``p``'s slider, in the slider's units (log₁₀ of the value for a log one)."""
+    return LOG_STEP if p.log else _step(p)
+
+
+def positions_near(p: Param, w: float, radius: int) -> list[float]:
+    """The slider positions up to ``radius`` key presses either side of the position ``w`` (not
+    ``w`` itself), inside the slider's range, as the browser reports them: on the slider's grid
+    of steps from its low end (a position off the grid, from a link, snaps to it)."""
+    lo, hi = (
+        (round(math.log10(p.low), 4), round(math.log10(p.high), 4)) if p.log else (p.low, p.high)
+    )
+    step = slider_step(p)
+    at = round((w - lo) / step)
+    out = []
+    for k in range(-radius, radius + 1):
+        v = round(lo + (at + k) * step, 6)
+        if abs(v - w) > 1e-9 and lo - 1e-9 <= v <= hi + 1e-9:
+            out.append(v)
+    return out
+
+
 def param_slider(p: Param, key: str, container=st) -> float:
     """A slider for ``p`` (its symbol as the label); returns the parameter's value."""
     ensure(key, p)
@@ -60,7 +83,7 @@ def param_slider(p: Param, key: str, container=st) -> float:
             f"log₁₀ {p.symbol}",
             min_value=round(math.log10(p.low), 4),
             max_value=round(math.log10(p.high), 4),
-            step=0.01,
+            step=LOG_STEP,
             key=key,
             help=help_text,
         )

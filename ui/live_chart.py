@@ -28,14 +28,36 @@ _CHART = st.components.v2.component(
 )
 
 
-def payload(figure: dict, click_subplot: str = "xy", config: dict | None = None) -> dict:
-    """What the browser receives: the figure (typed arrays), the clickable subplot, the config."""
+def payload(
+    figure: dict,
+    click_subplot: str = "xy",
+    config: dict | None = None,
+    previews: list[dict] | None = None,
+) -> dict:
+    """What the browser receives: the figure (typed arrays), the clickable subplot, the config
+    and the slider previews (each swap's traces without what they share with the figure's)."""
+    drawn = lean.lean(figure)
     return {
-        "figure": lean.lean(figure),
+        "figure": drawn,
         "click_subplot": click_subplot,
         "config": config or {},
         "plotly_src": plotly_js.src(),
+        "previews": [_against(drawn["data"], p) for p in previews or ()],
     }
+
+
+def _against(data: list[dict], preview: dict) -> dict:
+    """A preview (ui/previews.py) with each swapped trace reduced to the attributes in which it
+    differs from the figure's trace in that slot (the browser merges it onto that trace)."""
+    slots = preview["slots"]
+
+    def reduce(swap: dict) -> dict:
+        traces = []
+        for slot, trace in zip(slots, lean.lean({"data": swap["traces"]})["data"], strict=True):
+            traces.append({k: v for k, v in trace.items() if data[slot].get(k) != v})
+        return {"traces": traces, "frames": swap["frames"]}
+
+    return {**preview, "swaps": [reduce(s) for s in preview["swaps"]]}
 
 
 def live_chart(
@@ -45,17 +67,19 @@ def live_chart(
     click_subplot: str = "xy",
     on_click: Callable[[], None] | None = None,
     config: dict | None = None,
+    previews: list[dict] | None = None,
 ) -> dict | None:
     """Draw ``figure``; returns the point ``{"x", "y"}`` clicked in this rerun, else None.
 
     A click on the subplot ``click_subplot`` (Plotly's name: "xy" for the axes x and y) where
     some trace answers the pointer reruns the app (or the fragment the chart is in), running
     ``on_click`` first; the point, in that subplot's coordinates, is also in
-    ``st.session_state[key].click``.
+    ``st.session_state[key].click``. ``previews`` (ui/previews.py) are drawn by the browser
+    the moment their slider moves, before the rerun.
     """
     result = _CHART(
         key=key,
-        data=payload(figure, click_subplot, config),
+        data=payload(figure, click_subplot, config, previews),
         height="content",
         on_click_change=on_click or (lambda: None),
     )

@@ -13,6 +13,15 @@
 // The animation frames are replaced when they changed. A click on the subplot
 // `data.click_subplot` (e.g. "xy": the map) is sent back as the trigger value `click` = {x, y},
 // the pointer's position in that subplot's coordinates.
+//
+// Slider previews (`data.previews`, ui/previews.py): for a slider elsewhere on the page (the
+// container Streamlit marks with the class `slider`), the runs its neighbouring positions give,
+// as the traces to merge onto the figure's traces in `slots` and each frame's markers. The
+// moment that slider's position changes (a key press or a drag: React sets its input's
+// aria-valuetext), the chart shows the run computed for exactly that position, without a
+// round trip; back at the drawn position it shows the figure's own run; at a position without
+// one it waits for the rerun the move starts. A new figure from the server replaces every
+// preview, and the previews it brings are shown at once where a slider has moved on since.
 
 const ARRAYS = new Set(["x", "y", "customdata"]);
 const NO_REDRAW = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
@@ -25,6 +34,82 @@ function describe(figure) {
     shapes: figure.data.map((t) => JSON.stringify(t, (k, v) => (ARRAYS.has(k) ? undefined : v))),
     frames: JSON.stringify(figure.frames || []),
   };
+}
+
+const EPS = 1e-6; // slider positions are multiples of steps of 0.01 or more
+
+function sliderInput(preview) {
+  return document.querySelector(`.${preview.slider} input[type="range"]`);
+}
+
+// The preview's run at the slider's position `value`: null for the figure's own, undefined
+// where none was computed.
+function swapAt(preview, value) {
+  if (Math.abs(value - preview.at) < EPS) return null;
+  const i = preview.positions.findIndex((p) => Math.abs(p - value) < EPS);
+  return i < 0 ? undefined : preview.swaps[i];
+}
+
+// Show `preview`'s run for its slider's position now, if there is one to show.
+async function showPreview(Plotly, root, preview) {
+  const input = sliderInput(preview);
+  if (!input || !root.__drawn) return;
+  const swap = swapAt(preview, parseFloat(input.value));
+  if (swap === undefined || (root.__shown.get(preview.slider) ?? null) === swap) return;
+  const fig = root.__figure;
+  const traces = preview.slots.map((slot, i) => (swap ? { ...fig.data[slot], ...swap.traces[i] } : fig.data[slot]));
+  root.__shown.set(preview.slider, swap);
+  for (const slot of preview.slots) root.__drawn.traces[slot] = null; // the next figure redraws them
+  await Plotly.animate(root, { data: traces, traces: preview.slots }, NO_REDRAW);
+  // the play button and the step scrubber move the swapped markers too (after the paint)
+  root.__drawn.frames = null;
+  setTimeout(() => {
+    if (root.__figure === fig) Plotly.addFrames(root, framesShown(root));
+  }, 0);
+}
+
+// The figure's frames with the markers of every run a preview shows in place of its own.
+function framesShown(root) {
+  const shown = root.__previews.filter((p) => root.__shown.get(p.slider));
+  return (root.__figure.frames || []).map((frame, k) => {
+    const data = frame.data.slice();
+    for (const p of shown) {
+      const swap = root.__shown.get(p.slider);
+      p.slots.slice(4).forEach((slot, i) => {
+        const at = frame.traces.indexOf(slot);
+        if (at >= 0) data[at] = swap.frames[k][i];
+      });
+    }
+    return { ...frame, data };
+  });
+}
+
+function queue(root, task) {
+  root.__queue = (root.__queue || Promise.resolve()).then(task).catch(() => {});
+}
+
+// One observer for the page: a slider that some chart previews has moved.
+function watchSliders() {
+  if (window.__optiscapeSliders) return;
+  window.__optiscapeSliders = new MutationObserver((records) => {
+    const moved = new Set(records.map((r) => r.target).filter((t) => t.type === "range"));
+    for (const root of window.__optiscapeCharts || []) {
+      if (!root.isConnected) {
+        window.__optiscapeCharts.delete(root);
+        continue;
+      }
+      for (const p of root.__previews || []) {
+        if ([...moved].some((t) => t.closest(`.${p.slider}`))) {
+          queue(root, () => showPreview(window.Plotly, root, p));
+        }
+      }
+    }
+  });
+  window.__optiscapeSliders.observe(document.body, {
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["aria-valuetext"],
+  });
 }
 
 async function draw(Plotly, root, data) {
@@ -52,6 +137,12 @@ async function draw(Plotly, root, data) {
     });
   }
   root.__drawn = now;
+  root.__draws = (root.__draws || 0) + 1; // figures from the server drawn (bench/latency.py)
+  root.__figure = figure;
+  root.__previews = data.previews || [];
+  root.__shown = new Map();
+  // a slider that moved on while this figure was on its way: its preview, if there is one
+  for (const p of root.__previews) await showPreview(Plotly, root, p);
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -65,6 +156,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
   root.style.height = `${data.figure.layout.height}px`;
   root.__send = setTriggerValue; // the latest, for the click handler bound once
   root.__clickSubplot = data.click_subplot;
+  if (data.previews && data.previews.length) {
+    (window.__optiscapeCharts = window.__optiscapeCharts || new Set()).add(root);
+    watchSliders();
+  }
   const seq = (root.__seq = (root.__seq || 0) + 1);
   // One update at a time, in order; an update overtaken by a newer one is skipped.
   root.__queue = (root.__queue || Promise.resolve())

@@ -1,0 +1,148 @@
+"""Slider previews (ui/previews.py): the runs sent with the chart for the neighbouring positions
+of each η slider must be the runs the app draws when the slider gets there.
+
+References: `optimizers.simulate` for `optimizers.vary`; `compare_figure` built with the other
+run in place for `series_swap`; the figure the app itself draws after the move (AppTest) for the
+payload the browser merges."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from test_app import _app, _charts, _figure, _ok
+
+import optimizers
+import scenarios
+from plots import compare, lean
+from scenarios import view
+from surfaces import Param
+from ui import controls
+from ui.previews import dom_class
+
+VALUES = [0.003, 0.01, 0.02, 0.05, 0.3]
+
+
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "rmsprop", "adam", "adagrad"])
+def test_vary_runs_are_the_simulated_runs(opt):
+    kw = {"start": (-1.5, 2.0), "steps": 300, "hparams": {}}
+    runs = optimizers.vary("rosenbrock", opt, param="lr", values=VALUES, **kw)
+    assert [r.hparams["lr"] for r in runs] == VALUES
+    for r, v in zip(runs, VALUES, strict=True):
+        alone = optimizers.simulate("rosenbrock", opt, **{**kw, "hparams": {"lr": v}})
+        assert r.diverged_at == alone.diverged_at
+        np.testing.assert_allclose(r.xy, alone.xy, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(r.lr, alone.lr)
+
+
+def test_vary_with_noise_follows_the_same_draws():
+    kw = {"steps": 200, "noise": 0.3, "seed": 7}
+    runs = optimizers.vary("valley", "sgd", param="lr", values=[0.05, 0.1], **kw)
+    alone = optimizers.simulate("valley", "sgd", hparams={"lr": 0.1}, **kw)
+    np.testing.assert_allclose(runs[1].xy, alone.xy, rtol=1e-5, atol=1e-6)
+
+
+def test_vary_refuses_bad_values():
+    with pytest.raises(ValueError, match="lr"):
+        optimizers.vary("valley", "sgd", param="lr", values=[0.1, -1.0])
+    with pytest.raises(ValueError, match="values"):
+        optimizers.vary("valley", "sgd", param="lr", values=[])
+    with pytest.raises(ValueError):
+        optimizers.vary("valley", "sgd", param="nope", values=[0.1])
+
+
+def test_positions_near_are_the_sliders_key_presses():
+    eta = Param("lr", 0.01, 1e-6, 10.0, "η", log=True)
+    assert controls.positions_near(eta, -2.0, 2) == [-2.02, -2.01, -1.99, -1.98]
+    # at the end of the range: only what the slider can reach
+    assert controls.positions_near(eta, 1.0, 2) == [0.98, 0.99]
+    # off the grid (a link's η = 0.003): the grid positions around it
+    assert controls.positions_near(eta, -2.5229, 1) == [-2.53, -2.52, -2.51]
+    beta = Param("beta", 0.9, 0.0, 0.999, "β")
+    step = controls.slider_step(beta)
+    assert controls.positions_near(beta, 0.9, 1) == [round(0.9 - step, 6), round(0.9 + step, 6)]
+
+
+def test_dom_class_is_streamlits_key_class():
+    assert dom_class("hp.adam.lr") == "st-key-hp-adam-lr"
+
+
+def test_a_swap_is_the_figure_built_with_the_other_run():
+    s, _ = scenarios.decode({"steps": "400"})
+    runs = [
+        optimizers.simulate(
+            s.surface, r.optimizer, start=s.start_point, steps=400, hparams=r.hparams
+        )
+        for r in s.runs
+    ]
+    j = 3  # Adam
+    other = optimizers.simulate(
+        s.surface, "adam", start=s.start_point, steps=400, hparams={**s.runs[j].hparams, "lr": 0.9}
+    )
+    swap = view.run_swaps(s, runs, j, [other])[0]
+    reference = view.compare_figure(
+        s, [*runs[:j], other], "", (np.zeros(2), np.zeros(2), np.zeros((2, 2)))
+    )
+    slots = compare.series_slots(len(runs), j)
+    for slot, trace in zip(slots, swap["traces"], strict=True):
+        want = lean.lean({"data": [reference["data"][slot]]})["data"][0]
+        assert lean.lean({"data": [trace]})["data"][0] == want
+    for k, frame in enumerate(reference["frames"]):
+        at = [frame["traces"].index(slot) for slot in slots[4:]]
+        assert [frame["data"][i] for i in at] == swap["frames"][k]
+
+
+def _merged(payload: dict, slider: str, position: float) -> list[dict]:
+    """What ui/live_chart/chart.js draws at ``position``: each swapped trace merged onto the
+    figure's trace in its slot."""
+    p = next(p for p in payload["previews"] if p["slider"] == slider)
+    i = next(i for i, q in enumerate(p["positions"]) if abs(q - position) < 1e-6)
+    fig = payload["figure"]
+    return [
+        {**fig["data"][slot], **t}
+        for slot, t in zip(p["slots"], p["swaps"][i]["traces"], strict=True)
+    ], p["slots"]
+
+
+def _values(v):
+    import base64
+
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).astype(float)
+    return np.asarray(v, float)
+
+
+@pytest.mark.parametrize(
+    "query", [{"steps": "1000"}, {"steps": "300", "surface": "valley", "noise": "0.2"}]
+)
+def test_the_preview_is_what_the_app_draws_after_the_move(query):
+    at = _app(**query)
+    _ok(at)
+    payload = json.loads(_charts(at)[0].proto.json)
+    assert {p["slider"] for p in payload["previews"]} == {
+        dom_class(f"hp.{n}.lr") for n in ("sgd", "momentum", "rmsprop", "adam")
+    }
+    at.session_state["hp.adam.lr"] = -1.98  # two key presses from −2
+    merged, slots = _merged(payload, "st-key-hp-adam-lr", -1.98)
+    at.run()
+    _ok(at)
+    after = _figure(at)
+    for slot, trace in zip(slots, merged, strict=True):
+        drawn = after["data"][slot]
+        assert set(trace) == set(drawn)
+        for k in drawn:
+            if k in ("x", "y", "customdata"):
+                np.testing.assert_allclose(
+                    _values(trace[k]), _values(drawn[k]), rtol=1e-4, atol=1e-6
+                )
+            else:
+                assert trace[k] == drawn[k], k
+    assert after["data"][slots[0]] != payload["figure"]["data"][slots[0]]  # it did move
+
+
+def test_no_previews_with_the_saddle_arrows():
+    at = _app(steps="300")
+    at.toggle(key="show_critical").set_value(True).run()
+    _ok(at)
+    assert json.loads(_charts(at)[0].proto.json)["previews"] == []
