@@ -153,14 +153,19 @@ def probe_js(signature_js: str) -> str:
     else requestAnimationFrame(first);
   }};
   requestAnimationFrame(first);
-  o.arm = () => {{  // start watching for a change; returns t0
-    const lat = o.lat = {{base: safeSig(), changed: null}};
+  // figures from the server the live chart has drawn (ui/live_chart/chart.js); null: no chart
+  const draws = () => {{ const gd = document.querySelector('.optiscape-live-chart');
+                         return gd ? (gd.__draws || 0) : null; }};
+  o.arm = () => {{  // start watching for a change and for the server's figure; returns t0
+    const lat = o.lat = {{base: safeSig(), changed: null, draws: draws(), confirmed: null}};
     o.keydown = null;
     o.ws = [];
     const tick = () => {{
       if (o.lat !== lat) return;
-      if (safeSig() !== lat.base) lat.changed = performance.now();
-      else requestAnimationFrame(tick);
+      const now = performance.now();
+      if (lat.changed === null && safeSig() !== lat.base) lat.changed = now;
+      if (lat.confirmed === null && lat.draws !== null && draws() > lat.draws) lat.confirmed = now;
+      if (lat.changed === null || (lat.draws !== null && lat.confirmed === null)) requestAnimationFrame(tick);
     }};
     requestAnimationFrame(tick);
     return performance.now();
@@ -218,6 +223,12 @@ class Press:
     draw_ms: float | None  # figure message → first frame with the new path
     bytes_in: int = 0
     figure_bytes: int | None = None
+    confirmed_ms: float | None = None  # t0 → the server's figure for the move drawn
+
+    @property
+    def previewed(self) -> bool:
+        """Redrawn before the server's figure arrived: from a slider preview."""
+        return self.confirmed_ms is not None and self.latency_ms < self.confirmed_ms - 1e-6
 
 
 @dataclass
@@ -478,7 +489,8 @@ def press_and_time(
             continue
         wait_quiet(page)
         r = page.evaluate(
-            "() => { const o = window.__opti; return {changed: o.lat.changed, keydown: o.keydown, ws: o.ws}; }"
+            "() => { const o = window.__opti; return {changed: o.lat.changed, "
+            "confirmed: o.lat.confirmed, keydown: o.keydown, ws: o.ws}; }"
         )
         if i >= WARMUP:
             run.presses.append(phases(key, t0, r))
@@ -551,6 +563,7 @@ def phases(key: str, t0: float, r: dict) -> Press:
         draw_ms=None if figure is None else changed - figure["t"],
         bytes_in=sum(m["n"] for m in incoming),
         figure_bytes=None if figure is None else figure["n"],
+        confirmed_ms=None if r.get("confirmed") is None else r["confirmed"] - t0,
     )
 
 
@@ -576,15 +589,30 @@ def report_presses(run: PressRun, title: str, targets: bool, figure_word: str) -
             f"    median {p50:6.0f} ms   p95 {p95:6.0f} ms   (min {min(lat):.0f}, max {max(lat):.0f})"
         )
     ps = run.presses
-    print(
-        "    where the median goes: "
-        f"driver → keydown {fmt_ms(med([p.press_ms for p in ps]))}, "
-        f"keydown → rerun request sent {fmt_ms(med([p.send_ms for p in ps]))}, "
-        f"request → first reply {fmt_ms(med([p.reply_ms for p in ps]))}, "
-        f"request → {figure_word} {fmt_ms(med([p.figure_ms for p in ps]))}, "
-        f"{figure_word} → drawn {fmt_ms(med([p.draw_ms for p in ps]))}"
-    )
     n = len(ps)
+    previewed = [p.latency_ms for p in ps if p.previewed]
+    if previewed:
+        print(
+            f"    {len(previewed)} of {n} moves were drawn from the slider previews sent with the "
+            f"chart (ui/previews.py), before any reply: median {statistics.median(previewed):.0f} ms"
+        )
+    confirmed = [p.confirmed_ms for p in ps if p.confirmed_ms is not None]
+    if confirmed:
+        print(
+            "    key press → the rerun's own figure drawn (the server's round trip): median "
+            f"{statistics.median(confirmed):.0f} ms, p95 {percentile(confirmed, 95):.0f} ms"
+        )
+    ps = [p for p in ps if not p.previewed]
+    if ps:
+        print(
+            "    where the median goes" + (" (moves without a preview)" if previewed else "") + ": "
+            f"driver → keydown {fmt_ms(med([p.press_ms for p in ps]))}, "
+            f"keydown → rerun request sent {fmt_ms(med([p.send_ms for p in ps]))}, "
+            f"request → first reply {fmt_ms(med([p.reply_ms for p in ps]))}, "
+            f"request → {figure_word} {fmt_ms(med([p.figure_ms for p in ps]))}, "
+            f"{figure_word} → drawn {fmt_ms(med([p.draw_ms for p in ps]))}"
+        )
+    ps = run.presses
     per = []
     if run.server_cpu_s is not None:
         per.append(f"server CPU {run.server_cpu_s / n * 1000:.0f} ms")
@@ -597,7 +625,7 @@ def report_presses(run: PressRun, title: str, targets: bool, figure_word: str) -
         )
     per.append(f"received {fmt_bytes(statistics.mean(p.bytes_in for p in ps))}")
     print("    per move: " + ", ".join(per))
-    if figure_word == "figure message":
+    if figure_word == "figure message" and not previewed:
         sent = sum(1 for p in ps if (p.figure_bytes or 0) >= FIGURE_FRAME)
         print(
             f"    the figure itself came over the WebSocket in {sent} of {n} moves (otherwise "
@@ -605,7 +633,10 @@ def report_presses(run: PressRun, title: str, targets: bool, figure_word: str) -
         )
     if run.profile:
         print_profile(run.profile, n)
-    return {"median": p50, "p95": p95}
+    out = {"median": p50, "p95": p95, "previewed": len(previewed), "moves": n}
+    if confirmed:
+        out["confirmed"] = (statistics.median(confirmed), percentile(confirmed, 95))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -975,6 +1006,13 @@ def summary(results: dict) -> None:
                 f"(the page costs {slider['median'] / bare['median']:.1f}× a bare round trip)"
             )
         print(line)
+        if slider.get("confirmed"):
+            print(
+                f"    {slider['previewed']} of {slider['moves']} moves drawn from a slider preview; "
+                "the rerun's own figure followed at median {:.0f} ms, p95 {:.0f} ms".format(
+                    *slider["confirmed"]
+                )
+            )
     if results.get("figure"):
         print(f"  figure message {fmt_bytes(results['figure']['figureBytes'])}")
 

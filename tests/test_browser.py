@@ -62,6 +62,39 @@ def test_a_slider_move_redraws_the_path(page):
     assert page.evaluate("document.querySelector('.js-plotly-plot').__mark") == "first"
 
 
+def test_a_key_press_is_drawn_from_the_preview_then_confirmed_by_the_rerun(page):
+    """ui/previews.py: the path moves before the server's figure for the move is drawn, and the
+    rerun's figure then draws the same path (up to float rounding)."""
+    page.locator('[data-testid="stMain"] summary', has_text="Adam").click()
+    slider = page.locator(".st-key-hp-adam-lr input").first
+    slider.wait_for(state="attached")
+    page.wait_for_function("document.querySelector('.js-plotly-plot').__previews.length === 4")
+    adam = "d => d.legendgroup === 'adam' && d.mode === 'lines' && d.xaxis === 'x'"
+    page.evaluate(
+        f"""() => {{ const gd = document.querySelector('.js-plotly-plot');
+          const sig = () => JSON.stringify(Array.from(gd._fullData.find({adam}).x));
+          const w = window.__watch = {{draws: gd.__draws, base: sig(), atChange: null}};
+          const tick = () => {{ if (sig() !== w.base) {{ w.atChange = gd.__draws;
+                                  w.previewed = Array.from(gd._fullData.find({adam}).x); }}
+                                else requestAnimationFrame(tick); }};
+          requestAnimationFrame(tick); }}"""
+    )
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.__watch.atChange !== null")
+    assert page.evaluate("window.__watch.atChange === window.__watch.draws")  # no figure yet
+    page.wait_for_function(
+        "document.querySelector('.js-plotly-plot').__draws > window.__watch.draws"
+    )
+    previewed, confirmed = page.evaluate(
+        f"""() => [window.__watch.previewed,
+                  Array.from(document.querySelector('.js-plotly-plot')._fullData.find({adam}).x)]"""
+    )
+    assert len(previewed) == len(confirmed)
+    assert max(abs(a - b) for a, b in zip(previewed, confirmed, strict=True)) < 1e-4
+    page.wait_for_function("location.search.includes('adam.lr=0.01023')")  # 10^(−2 + 0.01)
+
+
 def test_a_click_on_the_map_moves_the_start(page):
     target = (0.5, 0.0)
     x, y = page.evaluate(
