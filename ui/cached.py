@@ -112,47 +112,32 @@ def view_layers(s: scenarios.Settings):
     return map_layers(name, key(s.surface_params), formula, domain)
 
 
+def _run_args(s: scenarios.Settings, r: scenarios.Run) -> dict:
+    """The cache arguments of the run ``r`` of a Compare view."""
+    name, formula, domain = s.surface_key
+    return {
+        "surface": name,
+        "optimizer": r.optimizer,
+        "start": s.start_point,
+        "steps": s.steps,
+        "hparams": key(r.hparams),
+        "surface_params": key(s.surface_params),
+        "schedule": s.schedule,
+        "schedule_params": key(s.schedule_params),
+        "noise": s.noise,
+        "seed": s.seed,
+        "formula": formula,
+        "domain": domain,
+    }
+
+
 def run_varied(
     s: scenarios.Settings, j: int, param: str, values: tuple[float, ...]
 ) -> list[optimizers.Trajectory]:
     """Run ``j`` of a Compare view once per value of its hyperparameter ``param``."""
-    name, formula, domain = s.surface_key
-    r = s.runs[j]
-    return varied(
-        name,
-        r.optimizer,
-        param,
-        values,
-        s.start_point,
-        s.steps,
-        key(r.hparams),
-        key(s.surface_params),
-        s.schedule,
-        key(s.schedule_params),
-        s.noise,
-        s.seed,
-        formula,
-        domain,
-    )
+    return varied(param=param, values=values, **_run_args(s, s.runs[j]))
 
 
 def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
     """Every run of a Compare view, each from the cache when it was computed before."""
-    name, formula, domain = s.surface_key
-    return [
-        trajectory(
-            name,
-            r.optimizer,
-            s.start_point,
-            s.steps,
-            key(r.hparams),
-            key(s.surface_params),
-            s.schedule,
-            key(s.schedule_params),
-            s.noise,
-            s.seed,
-            formula,
-            domain,
-        )
-        for r in s.runs
-    ]
+    return [trajectory(**_run_args(s, r)) for r in s.runs]
