@@ -20,6 +20,9 @@
    ``st.cache_data`` and Streamlit sends the figure as a reference to a message the browser
    already has; ``--monotonic`` measures new values (figure recomputed and re-sent). The same
    measurement on a one-slider Streamlit script gives the bare Streamlit round trip for scale.
+   The chart carries each η slider's neighbouring runs (ui/previews.py), so a move is usually
+   drawn before any reply: the report counts those moves and also times the key press to the
+   rerun's own figure being drawn (the server's round trip, which confirms the preview).
    Where the time goes comes from the page's WebSocket frames (key → rerun request → figure
    message → redraw), Chromium's performance metrics and the server's CPU time. (The page
    reruns only its `st.fragment` on such a move, and its chart, ui/live_chart.py, stays
