@@ -182,24 +182,16 @@ def _runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool =
 
 
 @lru_cache(maxsize=64)
-def _spread_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool):
-    """`_runner` vmapped over the seed: K runs that differ only in their random draws."""
+def _batched_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool, over: str):
+    """`_runner` vmapped over the seed (``over="seed"``: K runs that differ only in their random
+    draws) or over one hyperparameter (``over`` its name: K runs that differ in its value)."""
     run = _run_fn(opt, k, length, noisy, batched)
-    return jax.jit(
-        jax.vmap(run, in_axes=(None, None, None, None, None, 0, None)),
-        compiler_options=_compiler_options(),
-    )
-
-
-@lru_cache(maxsize=64)
-def _vary_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool, param: str):
-    """`_runner` vmapped over one hyperparameter: K runs that differ only in its value."""
-    run = _run_fn(opt, k, length, noisy, batched)
-    hp_axes = {p.name: (0 if p.name == param else None) for p in opt.hparams}
-    return jax.jit(
-        jax.vmap(run, in_axes=(None, hp_axes, None, None, None, None, None)),
-        compiler_options=_compiler_options(),
-    )
+    if over == "seed":
+        axes = (None, None, None, None, None, 0, None)
+    else:
+        hp_axes = {p.name: (0 if p.name == over else None) for p in opt.hparams}
+        axes = (None, hp_axes, None, None, None, None, None)
+    return jax.jit(jax.vmap(run, in_axes=axes), compiler_options=_compiler_options())
 
 
 def _compiler_options() -> dict[str, object] | None:
@@ -420,7 +412,9 @@ def spread(
     )
     checked = [_check_noise(noise, s)[1] for s in seeds]
     length = len(p.args[3])
-    run = _spread_runner(p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None)
+    run = _batched_runner(
+        p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None, "seed"
+    )
     args = (*p.args[:5], np.asarray(checked, np.uint32), p.args[6])
     cols = np.asarray(run(*args))
     return [_trajectory(p, cols[k], seed) for k, seed in enumerate(checked)]
@@ -466,7 +460,7 @@ def vary(
     dtype = float_dtype()
     hp = {**p.args[1], param: np.asarray(checked, dtype)}
     length = len(p.args[3])
-    run = _vary_runner(
+    run = _batched_runner(
         p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None, param
     )
     cols = np.asarray(run(p.args[0], hp, *p.args[2:]))

@@ -52,6 +52,13 @@ def _step(p: Param) -> float:
     return float(f"{(p.high - p.low) / 200:.1g}")
 
 
+def slider_range(p: Param) -> tuple[float, float]:
+    """The ends of ``p``'s slider, in the slider's units (log₁₀ of the value for a log one)."""
+    if p.log:
+        return round(math.log10(p.low), 4), round(math.log10(p.high), 4)
+    return p.low, p.high
+
+
 def slider_step(p: Param) -> float:
     """The step of ``p``'s slider, in the slider's units (log₁₀ of the value for a log one)."""
     return LOG_STEP if p.log else _step(p)
@@ -61,9 +68,7 @@ def positions_near(p: Param, w: float, radius: int) -> list[float]:
     """The slider positions up to ``radius`` key presses either side of the position ``w`` (not
     ``w`` itself), inside the slider's range, as the browser reports them: on the slider's grid
     of steps from its low end (a position off the grid, from a link, snaps to it)."""
-    lo, hi = (
-        (round(math.log10(p.low), 4), round(math.log10(p.high), 4)) if p.log else (p.low, p.high)
-    )
+    lo, hi = slider_range(p)
     step = slider_step(p)
     at = round((w - lo) / step)
     out = []
@@ -79,10 +84,11 @@ def param_slider(p: Param, key: str, container=st) -> float:
     ensure(key, p)
     help_text = f"{p.help} ({p.name}), range {p.range_text}" + (", log scale" if p.log else "")
     if p.log:
+        low, high = slider_range(p)
         w = container.slider(
             f"log₁₀ {p.symbol}",
-            min_value=round(math.log10(p.low), 4),
-            max_value=round(math.log10(p.high), 4),
+            min_value=low,
+            max_value=high,
             step=LOG_STEP,
             key=key,
             help=help_text,
