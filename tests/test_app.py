@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 from scenarios import PRESETS, decode, encode
+from ui import live_chart
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["pages/compare.py"]
@@ -36,7 +37,7 @@ def _figure(at: AppTest) -> dict:
     proto = charts[0].proto
     if hasattr(proto, "spec"):
         return json.loads(proto.spec)
-    return json.loads(proto.json)["figure"]
+    return live_chart.payload_of(proto)["figure"]
 
 
 def _path(fig: dict, name: str) -> np.ndarray:

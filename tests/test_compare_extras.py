@@ -13,6 +13,7 @@ import reference
 from streamlit.testing.v1 import AppTest
 
 import optimizers
+from ui import live_chart
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -35,7 +36,7 @@ def _figure(at: AppTest) -> dict:
     (chart,) = [
         c for c in at.get("bidi_component") if c.proto.component_name == "optiscape.live_chart"
     ]
-    return json.loads(chart.proto.json)["figure"]
+    return live_chart.payload_of(chart.proto)["figure"]
 
 
 def _values(v) -> np.ndarray:

@@ -7,8 +7,6 @@ payload the browser merges."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from test_app import _app, _charts, _figure, _ok
@@ -18,7 +16,7 @@ import scenarios
 from plots import compare, lean
 from scenarios import view
 from surfaces import Param
-from ui import controls
+from ui import controls, live_chart
 from ui.previews import dom_class
 
 VALUES = [0.003, 0.01, 0.02, 0.05, 0.3]
@@ -119,7 +117,7 @@ def _values(v):
 def test_the_preview_is_what_the_app_draws_after_the_move(query):
     at = _app(**query)
     _ok(at)
-    payload = json.loads(_charts(at)[0].proto.json)
+    payload = live_chart.payload_of(_charts(at)[0].proto)
     assert {p["slider"] for p in payload["previews"]} == {
         dom_class(f"hp.{n}.lr") for n in ("sgd", "momentum", "rmsprop", "adam")
     }
@@ -145,4 +143,4 @@ def test_no_previews_with_the_saddle_arrows():
     at = _app(steps="300")
     at.toggle(key="show_critical").set_value(True).run()
     _ok(at)
-    assert json.loads(_charts(at)[0].proto.json)["previews"] == []
+    assert live_chart.payload_of(_charts(at)[0].proto)["previews"] == []

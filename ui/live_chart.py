@@ -79,13 +79,20 @@ def live_chart(
     """
     result = _CHART(
         key=key,
-        data=payload(figure, click_subplot, config, previews),
+        data=encode(payload(figure, click_subplot, config, previews)),
         height="content",
         on_click_change=on_click or (lambda: None),
     )
     return result.click
 
 
-def figure_of(element_json: str) -> dict:
-    """The figure inside a rendered chart's JSON payload (for AppTest, which runs no JS)."""
-    return json.loads(element_json)["figure"]
+def encode(data: dict) -> bytes:
+    """The payload as JSON bytes, which Streamlit forwards as they are. (Given a dict, it looks
+    for dataframes among the values first, and that check imports pandas: 0.2-0.5 s on a
+    server's first run, before the chart could leave; bench/latency.py.)"""
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
+
+
+def payload_of(proto) -> dict:
+    """The payload a rendered chart carries (for AppTest, which runs no JS)."""
+    return json.loads(proto.bytes)

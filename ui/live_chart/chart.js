@@ -145,7 +145,8 @@ async function draw(Plotly, root, data) {
   for (const p of root.__previews) await showPreview(Plotly, root, p);
 }
 
-export default function ({ data, parentElement, setTriggerValue }) {
+export default function ({ data: bytes, parentElement, setTriggerValue }) {
+  const data = JSON.parse(new TextDecoder().decode(bytes)); // ui/live_chart.py sends JSON bytes
   let root = parentElement.querySelector(".optiscape-live-chart");
   if (!root) {
     root = document.createElement("div");
