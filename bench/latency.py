@@ -652,9 +652,8 @@ def report_presses(run: PressRun, title: str, targets: bool, figure_word: str) -
 
 def figure_in_process(url_query: dict[str, str]) -> None:
     """Build the slider page's figure with the page's building blocks; serialize it as the
-    live chart does (``json.dumps`` of ``ui.live_chart.payload``); print sizes and times."""
+    live chart does (``ui.live_chart.encode`` of ``ui.live_chart.payload``); print sizes and times."""
     t = time.monotonic()
-    import json
 
     import plotly.io as pio
     from streamlit import logger as streamlit_logger
@@ -678,8 +677,8 @@ def figure_in_process(url_query: dict[str, str]) -> None:
     build()  # first call: compile and fill the caches
     cold = time.monotonic() - t
 
-    def serialize(fig: dict) -> str:  # what the live chart sends
-        return json.dumps(live_chart.payload(fig))
+    def serialize(fig: dict) -> bytes:  # what the live chart sends
+        return live_chart.encode(live_chart.payload(fig, "map"))
 
     times_build, times_json = [], []
     for _ in range(5):

@@ -336,23 +336,25 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
             )
         image, uri, click_grid = cached.view_layers(s)
         figure = view.compare_figure(s, trajectories, uri, click_grid)
-        if st.session_state.get("show_critical"):  # descent directions at saddles
+        arrows = st.session_state.get("show_critical")
+        if arrows:  # descent directions at saddles
             saddles = analysis.saddle_directions(surface, s.surface_params, trajectories)
             figure = marks.with_saddles(figure, saddles, surface.domain)
-            slider_previews = []  # the arrows belong to where the drawn paths ended
-        else:
-            slider_previews = previews.slider_previews(s, surface, trajectories)
         clicked = live_chart.live_chart(
             figure,
             key=MAP_KEY,
             on_click=partial(map_clicked, surface.domain),
             config={"displayModeBar": False},
-            previews=slider_previews,
         )
     if clicked:  # the start moved: the sidebar shows it, so the whole page reruns
         st.rerun()
     with side:
         optimizer_panels(chosen)
+        # after the chart, which need not wait for them; none with the saddle arrows, which
+        # belong to where the drawn paths ended
+        live_chart.previews(
+            MAP_KEY, [] if arrows else previews.slider_previews(s, surface, trajectories)
+        )
     # A static table and rules drawn only on request: a data grid and eight KaTeX blocks
     # redrawn on every slider move cost the browser about 200 ms (bench/latency.py).
     st.table(summary_table(surface, trajectories, stops if s.stop_rule.active else None))

@@ -103,6 +103,19 @@ def _merged(payload: dict, slider: str, position: float) -> list[dict]:
     ], p["slots"]
 
 
+def _payload(at) -> dict:
+    """What the browser has after a run: the chart's payload, with the slider previews sent
+    after it for its figure (ui/live_chart/chart.js uses them only for the figure they name)."""
+    chart = live_chart.payload_of(_charts(at)[0].proto)
+    (sent,) = [
+        live_chart.payload_of(c.proto)
+        for c in at.get("bidi_component")
+        if c.proto.component_name == "optiscape.chart_previews"
+    ]
+    assert sent["chart"] == chart["key"] and sent["id"] == chart["id"]
+    return {**chart, "previews": sent["previews"]}
+
+
 def _values(v):
     import base64
 
@@ -117,7 +130,7 @@ def _values(v):
 def test_the_preview_is_what_the_app_draws_after_the_move(query):
     at = _app(**query)
     _ok(at)
-    payload = live_chart.payload_of(_charts(at)[0].proto)
+    payload = _payload(at)
     assert {p["slider"] for p in payload["previews"]} == {
         dom_class(f"hp.{n}.lr") for n in ("sgd", "momentum", "rmsprop", "adam")
     }
@@ -143,4 +156,4 @@ def test_no_previews_with_the_saddle_arrows():
     at = _app(steps="300")
     at.toggle(key="show_critical").set_value(True).run()
     _ok(at)
-    assert live_chart.payload_of(_charts(at)[0].proto)["previews"] == []
+    assert _payload(at)["previews"] == []

@@ -13,6 +13,7 @@ sent with NumPy arrays as Plotly's base64 typed arrays (``plots.lean``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -26,24 +27,30 @@ _CHART = st.components.v2.component(
     js=plotly_js.LOADER + (plotly_js.ASSETS / "chart.js").read_text(),
     isolate_styles=False,
 )
+# The previews' carrier: it hands them to the chart named in them (ui/live_chart/chart.js).
+_PREVIEWS = st.components.v2.component(
+    "optiscape.chart_previews",
+    js=(plotly_js.ASSETS / "previews.js").read_text(),
+)
 
 
-def payload(
-    figure: dict,
-    click_subplot: str = "xy",
-    config: dict | None = None,
-    previews: list[dict] | None = None,
-) -> dict:
-    """What the browser receives: the figure (typed arrays), the clickable subplot, the config
-    and the slider previews (each swap's traces without what they share with the figure's)."""
+def payload(figure: dict, key: str, click_subplot: str = "xy", config: dict | None = None) -> dict:
+    """What the browser receives: the figure (typed arrays), its id, the chart's key, the
+    clickable subplot and the config."""
     drawn = lean.lean(figure)
     return {
         "figure": drawn,
+        "id": figure_id(drawn),
+        "key": key,
         "click_subplot": click_subplot,
         "config": config or {},
         "plotly_src": plotly_js.src(),
-        "previews": [_against(drawn["data"], p) for p in previews or ()],
     }
+
+
+def figure_id(drawn: dict) -> str:
+    """A digest of the figure as sent: the slider previews name the figure they belong to."""
+    return hashlib.blake2b(encode(drawn), digest_size=8).hexdigest()
 
 
 def _against(data: list[dict], preview: dict) -> dict:
@@ -67,23 +74,42 @@ def live_chart(
     click_subplot: str = "xy",
     on_click: Callable[[], None] | None = None,
     config: dict | None = None,
-    previews: list[dict] | None = None,
 ) -> dict | None:
     """Draw ``figure``; returns the point ``{"x", "y"}`` clicked in this rerun, else None.
 
     A click on the subplot ``click_subplot`` (Plotly's name: "xy" for the axes x and y) where
     some trace answers the pointer reruns the app (or the fragment the chart is in), running
     ``on_click`` first; the point, in that subplot's coordinates, is also in
-    ``st.session_state[key].click``. ``previews`` (ui/previews.py) are drawn by the browser
-    the moment their slider moves, before the rerun.
+    ``st.session_state[key].click``. Its slider previews follow with `previews`.
     """
+    data = payload(figure, key, click_subplot, config)
+    st.session_state[_drawn_key(key)] = (data["id"], data["figure"]["data"])
     result = _CHART(
         key=key,
-        data=encode(payload(figure, click_subplot, config, previews)),
+        data=encode(data),
         height="content",
         on_click_change=on_click or (lambda: None),
     )
     return result.click
+
+
+def previews(key: str, slider_previews: list[dict]) -> None:
+    """Send the slider previews (ui/previews.py) of the figure the chart ``key`` drew in this
+    run; the browser draws one the moment its slider moves, before the rerun. They go as an
+    element of their own, after the chart: a server's first plot does not wait for them (0.2 s
+    after a restart, 0.5 s on an empty compilation cache; bench/latency.py)."""
+    figure, data = st.session_state[_drawn_key(key)]
+    _PREVIEWS(
+        key=f"{key}.previews",
+        data=encode(
+            {"chart": key, "id": figure, "previews": [_against(data, p) for p in slider_previews]}
+        ),
+        height=0,
+    )
+
+
+def _drawn_key(key: str) -> str:
+    return f"{key}.drawn"
 
 
 def encode(data: dict) -> bytes:

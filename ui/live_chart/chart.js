@@ -14,7 +14,8 @@
 // `data.click_subplot` (e.g. "xy": the map) is sent back as the trigger value `click` = {x, y},
 // the pointer's position in that subplot's coordinates.
 //
-// Slider previews (`data.previews`, ui/previews.py): for a slider elsewhere on the page (the
+// Slider previews (ui/previews.py; they arrive after the chart, ui/live_chart/previews.js,
+// and are used only with the figure whose id they name): for a slider elsewhere on the page (the
 // container Streamlit marks with the class `slider`), the runs its neighbouring positions give,
 // as the traces to merge onto the figure's traces in `slots` and each frame's markers. The
 // moment that slider's position changes (a key press or a drag: React sets its input's
@@ -88,6 +89,31 @@ function queue(root, task) {
   root.__queue = (root.__queue || Promise.resolve()).then(task).catch(() => {});
 }
 
+// The previews sent for the figure `root` shows (none until they arrive).
+function previewsFor(root) {
+  const sent = (window.__optiscapePreviews || new Map()).get(root.__key);
+  return sent && sent.id === root.__figureId ? sent.previews : null;
+}
+
+// Previews that arrive after their figure was drawn: shown where a slider has moved on since.
+async function adoptPreviews(Plotly, root) {
+  const previews = previewsFor(root);
+  if (!previews || !root.__drawn || root.__previewsOf === root.__figureId) return;
+  root.__previewsOf = root.__figureId;
+  root.__previews = previews;
+  for (const p of root.__previews) await showPreview(Plotly, root, p);
+}
+
+function watchPreviews() {
+  if (window.__optiscapePreviewsWatched) return;
+  window.__optiscapePreviewsWatched = true;
+  window.addEventListener("optiscape-previews", (ev) => {
+    for (const root of window.__optiscapeCharts || []) {
+      if (root.__key === ev.detail) queue(root, () => adoptPreviews(window.Plotly, root));
+    }
+  });
+}
+
 // One observer for the page: a slider that some chart previews has moved.
 function watchSliders() {
   if (window.__optiscapeSliders) return;
@@ -139,10 +165,12 @@ async function draw(Plotly, root, data) {
   root.__drawn = now;
   root.__draws = (root.__draws || 0) + 1; // figures from the server drawn (bench/latency.py)
   root.__figure = figure;
-  root.__previews = data.previews || [];
+  root.__figureId = data.id;
+  root.__previews = [];
+  root.__previewsOf = null;
   root.__shown = new Map();
   // a slider that moved on while this figure was on its way: its preview, if there is one
-  for (const p of root.__previews) await showPreview(Plotly, root, p);
+  await adoptPreviews(Plotly, root);
 }
 
 export default function ({ data: bytes, parentElement, setTriggerValue }) {
@@ -157,10 +185,10 @@ export default function ({ data: bytes, parentElement, setTriggerValue }) {
   root.style.height = `${data.figure.layout.height}px`;
   root.__send = setTriggerValue; // the latest, for the click handler bound once
   root.__clickSubplot = data.click_subplot;
-  if (data.previews && data.previews.length) {
-    (window.__optiscapeCharts = window.__optiscapeCharts || new Set()).add(root);
-    watchSliders();
-  }
+  root.__key = data.key;
+  (window.__optiscapeCharts = window.__optiscapeCharts || new Set()).add(root);
+  watchSliders();
+  watchPreviews();
   const seq = (root.__seq = (root.__seq || 0) + 1);
   // One update at a time, in order; an update overtaken by a newer one is skipped.
   root.__queue = (root.__queue || Promise.resolve())
