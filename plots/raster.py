@@ -59,5 +59,7 @@ def shade(z: np.ndarray, lv: np.ndarray) -> np.ndarray:
 def png_data_uri(img: np.ndarray) -> str:
     """A ``data:image/png;base64,…`` URI for an RGB uint8 image (what Plotly's layout takes)."""
     buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG", optimize=True)
+    # zlib's default level: `optimize=True` (level 9) took 47 ms for a 480² map here against
+    # 8 ms, for 1 kB less (25 kB)
+    Image.fromarray(img).save(buf, format="PNG", compress_level=6)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
