@@ -599,7 +599,7 @@ def report_presses(run: PressRun, title: str, targets: bool, figure_word: str) -
     previewed = [p.latency_ms for p in ps if p.previewed]
     if previewed:
         print(
-            f"    {len(previewed)} of {n} moves were drawn from the slider previews sent with the "
+            f"    {len(previewed)} of {n} moves were drawn from the slider previews sent after the "
             f"chart (ui/previews.py), before any reply: median {statistics.median(previewed):.0f} ms"
         )
     confirmed = [p.confirmed_ms for p in ps if p.confirmed_ms is not None]
