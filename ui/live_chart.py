@@ -96,8 +96,9 @@ def live_chart(
 def previews(key: str, slider_previews: list[dict]) -> None:
     """Send the slider previews (ui/previews.py) of the figure the chart ``key`` drew in this
     run; the browser draws one the moment its slider moves, before the rerun. They go as an
-    element of their own, after the chart: a server's first plot does not wait for them (0.2 s
-    after a restart, 0.5 s on an empty compilation cache; bench/latency.py)."""
+    element of their own, after the chart, so that the chart does not wait for them: on an
+    empty compilation cache, where their runners must be compiled, a server's first plot came
+    0.46 s sooner (bench/latency.py)."""
     figure, data = st.session_state[_drawn_key(key)]
     _PREVIEWS(
         key=f"{key}.previews",
