@@ -47,6 +47,18 @@ def test_page_loads_with_four_paths(page):
     )
 
 
+def test_the_rehearsal_draw_leaves_nothing_behind(page):
+    """While the server computes the first figure, the page draws a small one off-screen to warm
+    plotly.js up (ui/live_chart/load_plotly.js), unless the chart came first: once it has
+    finished, the chart is the only Plotly plot on the page."""
+    page.wait_for_function(
+        """() => !performance.getEntriesByName('optiscape:rehearsal').length
+                 || performance.getEntriesByName('optiscape:rehearsed').length"""
+    )
+    assert page.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 1
+    assert page.evaluate("document.querySelectorAll('[aria-hidden=true] .main-svg').length") == 0
+
+
 def test_a_slider_move_redraws_the_path(page):
     page.locator('[data-testid="stMain"] summary', has_text="Adam").click()  # beside the chart
     slider = page.locator(".st-key-hp-adam-lr input").first  # Streamlit tags a widget with its key

@@ -292,3 +292,26 @@ def test_the_live_charts_plotly_bundle_draws_every_trace_the_compare_figure_uses
     used = {t.get("type", "scatter") for f in (figure, with_arrows) for t in f["data"]}
     used |= {t.get("type", "scatter") for fr in figure["frames"] for t in fr["data"]}
     assert used <= registered, used - registered
+
+
+def _shape(trace: dict) -> tuple:
+    """What makes plotly.js take one drawing path or another: not the data, not the names."""
+    return (trace.get("type"), trace.get("mode"), trace.get("xaxis"), trace.get("yaxis"))
+
+
+def test_the_rehearsal_figure_is_made_like_the_compare_figure(rosenbrock_figure):
+    """The browser draws it once while the server computes the first figure (ui/plotly_js.py),
+    so that plotly.js's first real draw runs warm: it must go down the same drawing paths."""
+    _, _, real = rosenbrock_figure
+    rehearsal = compare.rehearsal_figure()
+    go.Figure(rehearsal)  # valid Plotly
+    json.dumps(lean.lean(rehearsal), allow_nan=False)  # and strict JSON, as the browser reads it
+    assert [_shape(t) for t in rehearsal["data"]] == [_shape(t) for t in real["data"]]
+    assert rehearsal["layout"].keys() == real["layout"].keys()
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2", "xaxis3", "yaxis3"):
+        assert rehearsal["layout"][axis].get("type") == real["layout"][axis].get("type")
+    assert len(rehearsal["layout"]["images"]) == len(real["layout"]["images"]) == 1
+    assert rehearsal["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert [len(f["data"]) for f in rehearsal["frames"]] == [len(real["frames"][0]["data"])] * 4
+    # small: it travels with the first script run's first element
+    assert len(json.dumps(lean.lean(rehearsal))) < 20_000

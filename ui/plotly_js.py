@@ -5,16 +5,22 @@ The file is plotly.js's cartesian bundle (scatter, heatmap and the other 2-D tra
 against the full bundle's 4.8 MB, a third of the parse on a first visit), vendored from npm's
 ``plotly.js-cartesian-dist-min`` at the version the installed ``plotly`` package ships
 (licence beside it) and served by Streamlit's component file route: the app needs no network.
-This module imports nothing but Streamlit, so app.py can start the download before a page
-imports JAX.
+This module imports nothing but Streamlit and the figure builders (NumPy), so app.py can start
+the download before a page imports JAX. With it goes a rehearsal figure
+(`plots.compare.rehearsal_figure`), which the browser draws once off-screen when plotly.js has
+loaded: its first real draw then runs warm (ui/live_chart/load_plotly.js).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 import streamlit as st
 from streamlit.components import v1 as components_v1
+
+from plots import compare, lean
 
 ASSETS = Path(__file__).with_name("live_chart")
 LOADER = (ASSETS / "load_plotly.js").read_text()  # defines loadPlotly(src), one load per page
@@ -36,12 +42,23 @@ def src() -> str:
 # not run: measured, the load began only when the chart itself mounted.)
 _PRELOAD = st.components.v2.component(
     "optiscape.preload_plotly",
-    js=LOADER + "\nexport default function ({ data }) { loadPlotly(data.src).catch(() => {}); }",
+    js=LOADER
+    + """
+export default function ({ data: bytes }) {
+  const data = JSON.parse(new TextDecoder().decode(bytes));
+  loadPlotly(data.src).then((Plotly) => rehearsePlotly(Plotly, data.rehearsal)).catch(() => {});
+}""",
 )
+
+
+@functools.cache
+def _rehearsal() -> dict:
+    return lean.lean(compare.rehearsal_figure())
 
 
 def preload() -> None:
     """Start loading plotly.js in the browser now: on a first visit the download and parse then
-    overlap the server's imports and first computation instead of following them. The chart's
-    module uses the same loader, so plotly.js is loaded once."""
-    _PRELOAD(key="optiscape_preload_plotly", data={"src": src()}, height=0)
+    overlap the server's imports and first computation instead of following them, and so does
+    the rehearsal draw. The chart's module uses the same loader, so plotly.js is loaded once."""
+    data = {"src": src(), "rehearsal": _rehearsal()}
+    _PRELOAD(key="optiscape_preload_plotly", data=json.dumps(data).encode(), height=0)
