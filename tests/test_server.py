@@ -1,0 +1,95 @@
+"""The server's plumbing: app.py as `streamlit run`'s st.App, and TCP_NODELAY (ui/nodelay.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ui import nodelay
+
+ROOT = Path(__file__).resolve().parents[1]
+LINUX = os.path.isdir("/proc/self/fd")
+
+
+def _nodelay(s: socket.socket) -> int:
+    return s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+@pytest.mark.skipif(not LINUX, reason="ui/nodelay.py lists /proc/self/fd (Linux)")
+def test_nodelay_reaches_the_listener_its_open_connections_and_later_ones():
+    with socket.socket() as listener:  # proto 0, as Streamlit binds it
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        client = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+        r, w = os.pipe()
+        unix = socket.socket(socket.AF_UNIX)
+        try:
+            assert (_nodelay(listener), _nodelay(accepted)) == (0, 0)  # Linux's default
+            assert nodelay.on_open_sockets() >= 3  # the listener and both ends (and others)
+            assert _nodelay(listener) and _nodelay(accepted) and _nodelay(client)
+            later = socket.create_connection(listener.getsockname())
+            inherited, _ = listener.accept()
+            assert _nodelay(inherited)  # Linux passes the listener's option on
+            # what is not a TCP socket is left alone, and every descriptor stays open
+            os.write(w, b"x")
+            assert os.read(r, 1) == b"x"
+            assert unix.fileno() >= 0 and unix.type == socket.SOCK_STREAM
+            accepted.sendall(b"still open")
+            assert client.recv(16) == b"still open"
+            for s in (later, inherited):
+                s.close()
+        finally:
+            for s in (client, accepted, unix):
+                s.close()
+            os.close(r)
+            os.close(w)
+
+
+_IMPORT_AS_THE_SERVER_DOES = """
+import asyncio, importlib.util, json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+sys.path.insert(0, str(root))
+import streamlit as st
+from streamlit.web.server.app_discovery import discover_asgi_app
+from ui import nodelay
+calls = []
+nodelay.on_open_sockets = lambda: calls.append("set") or 0
+spec = importlib.util.spec_from_file_location("app", root / "app.py")
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)  # as uvicorn imports it: __name__ is "app", not "__main__"
+async def start():
+    async with module._server_start(module.app):
+        pass
+asyncio.run(start())
+print(json.dumps({
+    "discovered": discover_asgi_app(root / "app.py").is_asgi_app,
+    "is_app": isinstance(module.app, st.App),
+    "nodelay": calls,
+    "pages_ran": any(m in sys.modules for m in ("jax", "optimizers", "pages.compare")),
+}))
+"""
+
+
+def test_streamlit_run_finds_the_server_app_and_its_start_up_hook_sets_nodelay():
+    """`streamlit run app.py` looks for an ``st.App`` in the file (by reading it) and imports
+    the file for it: importing must build the app without running any page, and the app's
+    start-up hook must turn Nagle's algorithm off (ui/nodelay.py). Each session then runs the
+    same file as its script; AppTest and the browser tests cover that side."""
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORT_AS_THE_SERVER_DOES, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"discovered": True, "is_app": True, "nodelay": ["set"], "pages_ran": False}
