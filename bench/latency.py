@@ -200,6 +200,11 @@ FIRST_PLOT_REPORT_JS = f"""() => {{
     layoutChars: gd && gd.layout ? JSON.stringify(gd.layout, plain).length : null,
     frames: gd && gd._transitionData ? (gd._transitionData._frames || []).length : null,
     traces: gd && gd.data ? gd.data.length : null,
+    // the live chart's own marks (ui/live_chart/*.js): plotly, rehearsal, rehearsed, figure,
+    // draw, drawn (the first of each)
+    marks: Object.fromEntries(performance.getEntriesByType('mark')
+      .filter(m => m.name.startsWith('optiscape:')).reverse()
+      .map(m => [m.name.slice('optiscape:'.length), m.startTime])),
   }};
 }}"""
 
@@ -389,6 +394,16 @@ def print_first_plot_breakdown(r: dict) -> None:
         f"    in the page (from navigation start): figure message received {s(r['figureAt'])}"
         f" ({fmt_bytes(r['figureBytes'])}), plotly.js loaded {s(r['plotlyJsEnd'])}"
         f" ({fmt_bytes(r['plotlyJsBytes'])}), plot drawn {s(r['firstPlot'])}"
+    )
+    m = r.get("marks") or {}
+    rehearsal = (
+        f"rehearsal draw {s(m['rehearsal'])} to {s(m.get('rehearsed'))}"
+        if "rehearsal" in m
+        else "rehearsal draw skipped (the figure came first)"
+    )
+    print(
+        f"    plotly.js evaluated {s(m.get('plotly'))}, {rehearsal}, chart given the figure"
+        f" {s(m.get('figure'))}, drawn {s(m.get('drawn'))}"
     )
     print(
         f"    main thread busy in long tasks before the plot: {s(r['longTotal'])}"

@@ -155,6 +155,7 @@ async function draw(Plotly, root, data) {
     }
     if (now.frames !== was.frames) await Plotly.addFrames(root, figure.frames || []);
   } else {
+    performance.mark("optiscape:draw"); // bench/latency.py reports these marks
     await Plotly.react(root, {
       data: figure.data,
       layout: figure.layout,
@@ -162,6 +163,7 @@ async function draw(Plotly, root, data) {
       config: data.config || {},
     });
   }
+  if (!sameShape) performance.mark("optiscape:drawn");
   root.__drawn = now;
   root.__draws = (root.__draws || 0) + 1; // figures from the server drawn (bench/latency.py)
   root.__figure = figure;
@@ -174,6 +176,7 @@ async function draw(Plotly, root, data) {
 }
 
 export default function ({ data: bytes, parentElement, setTriggerValue }) {
+  performance.mark("optiscape:figure");
   const data = JSON.parse(new TextDecoder().decode(bytes)); // ui/live_chart.py sends JSON bytes
   let root = parentElement.querySelector(".optiscape-live-chart");
   if (!root) {
