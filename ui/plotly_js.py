@@ -51,7 +51,7 @@ export default function ({ data: bytes }) {
 )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _rehearsal() -> dict:
     return lean.lean(compare.rehearsal_figure())
 
