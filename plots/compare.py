@@ -499,9 +499,10 @@ _BLANK_PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1Pe
 
 def rehearsal_figure(paths: int = 4) -> dict:
     """A small figure made like `compare_figure`'s (the same subplots, legend, image, click
-    grid, play button, scrubber and frames) around ``paths`` made-up five-point paths. The browser draws it once, off-screen, while the server computes
-    the real figure (ui/plotly_js.py): plotly.js's first draw of a figure runs cold, about
-    0.3 s of the browser's main thread here against 0.06 s for the next one."""
+    grid, play button, scrubber and frames) around ``paths`` made-up five-point paths. The
+    browser draws it once, off-screen, while the server computes the real figure
+    (ui/plotly_js.py): plotly.js's first draw of a figure runs cold, about 0.3 s of the
+    browser's main thread here against 0.06 s for the next one."""
     t = np.linspace(0.0, 1.0, 5)
     series = [
         Series(
