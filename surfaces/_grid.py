@@ -13,8 +13,9 @@ from surfaces._surface import Kernel, Surface
 
 @lru_cache(maxsize=64)
 def _grid_fn(k: Kernel):
-    # One compile per surface kernel (surfaces/_surface.py): the grid size and the surface
-    # parameters are arguments, and a regularized surface at another α reuses it.
+    # One function per surface kernel (surfaces/_surface.py), compiled once per grid size
+    # (the map's, the click grid's, `values_at`'s 1 × 1): the surface parameters are
+    # arguments, so a regularized surface at another α reuses it.
     def values(xs, ys, params):
         f = jax.vmap(
             jax.vmap(lambda x, y: k.expr(jax.numpy.stack([x, y]), **params), (0, None)),
@@ -51,8 +52,8 @@ def grid(
 def values_at(surface: Surface, points, params: Mapping[str, object] | None = None) -> np.ndarray:
     """f at each of ``points`` ((n, 2) or a sequence of (x, y)), float64; NaN where undefined.
 
-    Each point is a 1 × 1 grid of the same compiled function, so this never compiles anything
-    the maps have not.
+    Each point is a 1 × 1 grid of the maps' function: one compile per surface kernel for every
+    call, whatever the points.
     """
     pts = np.asarray(points, np.float64).reshape(-1, 2)
     values = surface.resolve_params(params)
