@@ -17,6 +17,11 @@ MAP_PIXELS = 480  # the shaded map's resolution before it is fitted to the GIF's
 
 def background(surface: surfaces.Surface, params: dict[str, float]) -> np.ndarray:
     _, _, z = surfaces.grid(surface, params, MAP_PIXELS, MAP_PIXELS)
+    return shade(surface, z)
+
+
+def shade(surface: surfaces.Surface, z: np.ndarray) -> np.ndarray:
+    """The shaded map of ``surface`` from its values ``z`` on a grid (`background`'s)."""
     return raster.shade(z, raster.levels(z, surface.f_min, surface.log_levels))
 
 

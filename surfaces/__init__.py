@@ -7,7 +7,7 @@
 """
 
 from surfaces import classic, data, neuron, teaching  # noqa: F401  (registers the surfaces)
-from surfaces._grid import grid, values_at
+from surfaces._grid import grid, grids, values_at
 from surfaces._registry import REGISTRY, get, names, register
 from surfaces._spec import Param, Registry, resolve
 from surfaces._surface import DataTerms, Domain, Kernel, Point, Surface
@@ -30,6 +30,7 @@ __all__ = [
     "from_formula",
     "get",
     "grid",
+    "grids",
     "names",
     "register",
     "regularize",

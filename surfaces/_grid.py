@@ -49,6 +49,38 @@ def grid(
     return xs, ys, z
 
 
+def grids(
+    surface: Surface, params: Mapping[str, object] | None, *sizes: tuple[int, int]
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`grid` at each ``(nx, ny)`` of ``sizes``, from one call of the compiled function.
+
+    The grids' coordinates are laid end to end and evaluated as one grid, whose diagonal
+    blocks are the grids asked for (the cross terms are computed and dropped): one compile for
+    the lot instead of one per size. The values are `grid`'s up to float32 rounding (a point
+    may round differently in its last bit). The Compare page's map (480²) and click grid (25²) cost
+    10 % more points this way and one compile less, ~35 ms of a server's first plot on an
+    empty compilation cache.
+    """
+    values = surface.resolve_params(params)
+    (x0, x1), (y0, y1) = surface.domain
+    axes = [(np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)) for nx, ny in sizes]
+    dtype = np.dtype(jax.numpy.result_type(float))
+    z = np.asarray(
+        _grid_fn(surface.kernel)(
+            np.concatenate([xs for xs, _ in axes]).astype(dtype),
+            np.concatenate([ys for _, ys in axes]).astype(dtype),
+            {k: np.asarray(v, dtype) for k, v in values.items()},
+        ),
+        dtype=np.float64,
+    )
+    z[~np.isfinite(z)] = np.nan
+    out, i, j = [], 0, 0
+    for xs, ys in axes:
+        out.append((xs, ys, z[j : j + len(ys), i : i + len(xs)]))
+        i, j = i + len(xs), j + len(ys)
+    return out
+
+
 def values_at(surface: Surface, points, params: Mapping[str, object] | None = None) -> np.ndarray:
     """f at each of ``points`` ((n, 2) or a sequence of (x, y)), float64; NaN where undefined.
 

@@ -561,3 +561,23 @@ def test_valley_range_is_in_the_message():
     with pytest.raises(ValueError) as info:
         surfaces.get("valley").bind({"kappa": 0.5})
     assert "[1, 1000]" in str(info.value)
+
+
+def test_grids_are_the_grids_of_each_size_from_one_compile():
+    """`surfaces.grids` evaluates several grid sizes in one call (the Compare page's map and
+    click grid): each block holds f at its own grid's points, and NaN where f is undefined."""
+    import compiles  # tests/compiles.py
+
+    s = surfaces.from_formula("log(x) + y**2", domain=((-1.0, 3.0), (-2.0, 2.0)))
+    with compiles.count_compiles() as events:
+        (xa, ya, za), (xb, yb, zb) = surfaces.grids(s, None, (40, 30), (7, 5))
+    assert len(events) == 1
+    assert (za.shape, zb.shape) == ((30, 40), (5, 7))
+    for xs, ys, z, (nx, ny) in ((xa, ya, za, (40, 30)), (xb, yb, zb, (7, 5))):
+        assert np.array_equal(xs, np.linspace(-1.0, 3.0, nx))
+        assert np.array_equal(ys, np.linspace(-2.0, 2.0, ny))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = np.log(xs)[None, :] + ys[:, None] ** 2  # the closed form, not the engine
+        expected[~np.isfinite(expected)] = np.nan
+        assert np.array_equal(np.isnan(z), np.isnan(expected))  # undefined where x <= 0
+        assert np.allclose(z, expected, rtol=1e-5, atol=1e-5, equal_nan=True)

@@ -101,8 +101,13 @@ def map_layers(
     """The shaded map (an RGB array and its PNG data URI) and the click grid, once per surface
     (``formula`` and ``domain`` for a typed one; it is blank where the formula is undefined)."""
     s = scenarios.resolve_surface(surface, formula, domain)
-    image = export.background(s, dict(surface_params))
-    click = surfaces.grid(s, dict(surface_params), compare.CLICK_GRID, compare.CLICK_GRID)
+    (_, _, z), click = surfaces.grids(  # one compile for both
+        s,
+        dict(surface_params),
+        (export.MAP_PIXELS, export.MAP_PIXELS),
+        (compare.CLICK_GRID, compare.CLICK_GRID),
+    )
+    image = export.shade(s, z)
     return image, raster.png_data_uri(image), click
 
 
