@@ -21,6 +21,7 @@ import streamlit as st
 
 from plots import lean
 from ui import plotly_js
+from ui.plotly_js import encode  # the payloads' form: JSON bytes
 
 _CHART = st.components.v2.component(
     "optiscape.live_chart",
@@ -111,13 +112,6 @@ def previews(key: str, slider_previews: list[dict]) -> None:
 
 def _drawn_key(key: str) -> str:
     return f"{key}.drawn"
-
-
-def encode(data: dict) -> bytes:
-    """The payload as JSON bytes, which Streamlit forwards as they are. (Given a dict, it looks
-    for dataframes among the values first, and that check imports pandas: 0.2-0.5 s on a
-    server's first run, before the chart could leave; bench/latency.py.)"""
-    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
 
 
 def payload_of(proto) -> dict:

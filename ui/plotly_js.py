@@ -51,14 +51,20 @@ export default function ({ data: bytes }) {
 )
 
 
-@functools.lru_cache(maxsize=1)
-def _rehearsal() -> dict:
-    return lean.lean(compare.rehearsal_figure())
+def encode(data: dict) -> bytes:
+    """A component's data as JSON bytes, which Streamlit forwards as they are. (Given a dict, it
+    looks for dataframes among the values first, and that check imports pandas: 0.2-0.5 s on a
+    server's first run, before the chart could leave; bench/latency.py.)"""
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
+
+
+@functools.lru_cache(maxsize=4)
+def _preload_data(plotly_src: str) -> bytes:
+    return encode({"src": plotly_src, "rehearsal": lean.lean(compare.rehearsal_figure())})
 
 
 def preload() -> None:
     """Start loading plotly.js in the browser now: on a first visit the download and parse then
     overlap the server's imports and first computation instead of following them, and so does
     the rehearsal draw. The chart's module uses the same loader, so plotly.js is loaded once."""
-    data = {"src": src(), "rehearsal": _rehearsal()}
-    _PRELOAD(key="optiscape_preload_plotly", data=json.dumps(data).encode(), height=0)
+    _PRELOAD(key="optiscape_preload_plotly", data=_preload_data(src()), height=0)

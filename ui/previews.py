@@ -4,10 +4,10 @@ A slider move that goes through Streamlit costs a round trip and a redraw (about
 2-core machine, bench/latency.py). So right after the chart go the runs the next few key
 presses of each η slider would give, one vmapped engine call per optimizer (`optimizers.vary`),
 and the browser swaps a run in the moment its slider reaches one of those positions
-(`ui.live_chart.previews`, ui/live_chart/chart.js). The rerun that the move starts then sends the same run, computed by
-`optimizers.simulate`, with new previews around it. Nothing is drawn that the engine did not
-compute for exactly that slider position; a position outside the previews (a drag covers
-several positions per pixel) waits for the rerun.
+(`ui.live_chart.previews`, ui/live_chart/chart.js). The rerun that the move starts then sends
+the same run, computed by `optimizers.simulate`, with new previews around it. Nothing is drawn
+that the engine did not compute for exactly that slider position; a position outside the
+previews (a drag covers several positions per pixel) waits for the rerun.
 """
 
 from __future__ import annotations
