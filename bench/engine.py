@@ -9,7 +9,9 @@
    path and the loss at every step); the final points are compared so the race is honest.
 2. Each optimizer's first-call cost, measured in fresh subprocesses: the whole first
    ``simulate`` call, and separately trace + lower and the XLA compile, with the engine's
-   compiler options and with JAX's defaults.
+   compiler options and with JAX's defaults. Then the Compare page's first view (SGD,
+   Momentum, RMSProp, Adam, 500 steps on Rosenbrock) as one ``simulate_runs`` call, next to
+   four ``simulate`` calls, again each in fresh processes, alternating.
 3. The issue's targets, PASS or MISS.
 
 Timings are medians (and p90) over repeats on shared, noisy cores: read ratios, not single
@@ -39,7 +41,9 @@ START = (-1.5, 2.0)
 LR, BETA1, BETA2, EPS = 0.01, 0.9, 0.999, 1e-8
 TARGET_SPEEDUP = 50.0  # simulate vs the NumPy loop
 TARGET_COMPILE_MS = 150.0  # XLA compile, per optimizer
-QUICK_OPTIMIZERS = ("adam", "newton")  # the headline one and the heaviest to compile
+QUICK_OPTIMIZERS = ("adam", "newton")
+PAGE_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")  # the Compare page's defaults
+PAGE_STEPS = 500  # the headline one and the heaviest to compile
 COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"  # fired once per XLA compile
 
 
@@ -258,6 +262,26 @@ def child(mode: str, name: str, default_first: bool) -> dict[str, float]:
     jax.block_until_ready(jax.jit(unrelated)(jnp.ones(2, jnp.float32)))
     out["startup"] = (time.perf_counter() - t0) * 1e3
 
+    if mode == "page":  # the Compare page's first view, "group" or "each" (in ``name``)
+        runs = [(n, None) for n in PAGE_OPTIMIZERS]
+
+        def page() -> object:
+            if name == "group":
+                return optimizers.simulate_runs("rosenbrock", runs, steps=PAGE_STEPS)
+            return [optimizers.simulate("rosenbrock", n, steps=PAGE_STEPS) for n, _ in runs]
+
+        with_events: list[float] = []
+
+        def listener(event: str, duration: float, **kwargs: object) -> None:
+            if event == COMPILE_EVENT:
+                with_events.append(duration)
+
+        jax.monitoring.register_event_duration_secs_listener(listener)
+        out["first"], out["first_cpu"] = timed(page)
+        out["compiles"] = float(len(with_events))
+        out["compile"] = sum(with_events) * 1e3
+        return out
+
     if mode == "first":  # surface and optimizer by name, as the CLI calls it
         out["first"], out["first_cpu"] = timed(
             lambda: optimizers.simulate("rosenbrock", name, start=START, steps=STEPS)
@@ -376,6 +400,38 @@ def compile_section(names: list[str], procs: int, quick: bool) -> dict[str, dict
     return {key: medians(key) for key in ("compile", "compile_cpu", "first")}
 
 
+def page_section(procs: int) -> None:
+    """The Compare page's first view: its four runs in one compiled group against four
+    compiled runners, each measured in fresh processes (alternating)."""
+    print(
+        f"2b. The Compare page's first view: {', '.join(PAGE_OPTIMIZERS)} on rosenbrock, "
+        f"{PAGE_STEPS} steps, as one simulate_runs call or four simulate calls"
+    )
+    print(f"   median of {procs} fresh subprocesses each, alternating")
+    results: dict[str, dict[str, list[float]]] = {"group": {}, "each": {}}
+    for _ in range(procs):
+        for how in ("each", "group"):
+            r = run_child("page", how, default_first=False)
+            if isinstance(r, str):
+                print(f"   FAILED {how}: {r}")
+                continue
+            for key, val in r.items():
+                results[how].setdefault(key, []).append(val)
+
+    def med(how: str, key: str) -> float:
+        vals = results[how].get(key)
+        return float(np.median(vals)) if vals else float("nan")
+
+    for how, label in (("each", "four simulate calls"), ("group", "one simulate_runs call")):
+        print(
+            f"   {label:24s} first call {med(how, 'first'):6.1f} ms (CPU {med(how, 'first_cpu'):6.1f})"
+            f", {med(how, 'compiles'):.0f} XLA compile(s) totalling {med(how, 'compile'):6.1f} ms"
+        )
+    ratio = med("each", "first") / med("group", "first")
+    print(f"   one group takes {1 / ratio:.2f}× the time of four runners ({ratio:.2f}× faster)")
+    print()
+
+
 # ---------------------------------------------------------------------------------------
 # 3. Targets
 # ---------------------------------------------------------------------------------------
@@ -461,6 +517,7 @@ def main() -> int:
     print()
     speedup = warm_section(max(1, repeats))
     costs = compile_section(names, max(1, procs), args.quick)
+    page_section(max(1, procs) if args.quick else max(3, procs) * 2 - 1)
     targets(speedup, costs, args.quick)
     print()
     load_end, text = _load()

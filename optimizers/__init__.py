@@ -16,7 +16,16 @@ from optimizers import (  # noqa: F401  (registers them)
 )
 from optimizers._optimizer import Optimizer
 from optimizers._registry import REGISTRY, get, names, register
-from optimizers.engine import BOUND, MAX_STEPS, Trajectory, bucket, simulate, spread, vary
+from optimizers.engine import (
+    BOUND,
+    MAX_STEPS,
+    Trajectory,
+    bucket,
+    simulate,
+    simulate_runs,
+    spread,
+    vary,
+)
 from optimizers.schedules import Schedule
 
 # The function `sweep` shadows its module's name here; the module is `optimizers.sweep` in
@@ -39,6 +48,7 @@ __all__ = [
     "register",
     "schedules",
     "simulate",
+    "simulate_runs",
     "spread",
     "sweep",
     "sweep_basins",

@@ -194,6 +194,22 @@ def _batched_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched
     return jax.jit(jax.vmap(run, in_axes=axes), compiler_options=_compiler_options())
 
 
+@lru_cache(maxsize=64)
+def _group_runner(opts: tuple[Optimizer, ...], k: Kernel, length: int, noisy: bool, batched: bool):
+    """One jitted function running each of ``opts`` from the same start on the same surface,
+    each with its own hyperparameters: one compile instead of one per optimizer. XLA's fixed
+    cost per compiled program is most of a runner's compile, so four runners compile together
+    in about half the time (bench/engine.py); each run's numbers are those of its own runner."""
+    runs = [_run_fn(o, k, length, noisy, batched) for o in opts]
+
+    def run(x0, hps, sp, mult, sigma, seed, batch):
+        return tuple(
+            r(x0, hp, sp, mult, sigma, seed, batch) for r, hp in zip(runs, hps, strict=True)
+        )
+
+    return jax.jit(run, compiler_options=_compiler_options())
+
+
 def _compiler_options() -> dict[str, object] | None:
     # XLA:CPU's newer fusion emitters cost ~40% more compile time on these tiny 2-D scans and
     # buy nothing at run time (bench/engine.py measures both); other backends keep defaults.
@@ -376,6 +392,61 @@ def simulate(
         batch=batch,
     )
     return _trajectory(p, np.asarray(p.runner(*p.args)), p.seed)
+
+
+def simulate_runs(
+    surface: Surface | str,
+    runs: Sequence[tuple[Optimizer | str, Mapping[str, object] | None]],
+    *,
+    start: tuple[float, float] | None = None,
+    steps: int = 500,
+    surface_params: Mapping[str, object] | None = None,
+    schedule: schedules.Schedule | str = "constant",
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    batch: int | None = None,
+) -> list[Trajectory]:
+    """Several optimizers on the same surface from the same start, each with its own
+    hyperparameters (``runs``: (optimizer, hparams) pairs), in one compiled call: what the
+    Compare page shows. Run ``i`` equals ``simulate(..., optimizer=runs[i][0],
+    hparams=runs[i][1])`` exactly; the group compiles once per set of optimizers (in any
+    order), where ``simulate`` compiles once per optimizer. An optimizer may appear once."""
+    if not runs:
+        return []
+    prepared = [
+        prepare(
+            surface,
+            optimizer,
+            start=start,
+            steps=steps,
+            hparams=hparams,
+            surface_params=surface_params,
+            schedule=schedule,
+            schedule_params=schedule_params,
+            noise=noise,
+            seed=seed,
+            batch=batch,
+        )
+        for optimizer, hparams in runs
+    ]
+    names = [p.optimizer.name for p in prepared]
+    if len(set(names)) < len(names):
+        raise ValueError(f"each optimizer may appear once in a group, got {names}")
+    order = sorted(range(len(prepared)), key=lambda i: names[i])  # one compile per set
+    first = prepared[0]
+    run = _group_runner(
+        tuple(prepared[i].optimizer for i in order),
+        first.surface.kernel,
+        len(first.args[3]),
+        first.noise > 0.0,
+        first.batch is not None,
+    )
+    cols = run(first.args[0], tuple(prepared[i].args[1] for i in order), *first.args[2:])
+    out: list[Trajectory | None] = [None] * len(prepared)
+    for i, c in zip(order, cols, strict=True):
+        out[i] = _trajectory(prepared[i], np.asarray(c), first.seed)
+    return out  # type: ignore[return-value]
 
 
 def spread(
