@@ -16,6 +16,7 @@ import scenarios
 import surfaces
 from plots import compare, raster
 from scenarios import export
+from ui.lru import LRU
 
 TRAJECTORIES = 256  # entries: 8 runs × 32 recent views
 VARIED = 64  # entries of up to 8 runs each (the slider previews, ui/previews.py)
@@ -27,7 +28,21 @@ def key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(params.items()))
 
 
-@st.cache_data(max_entries=TRAJECTORIES, show_spinner=False)
+# One process-wide cache shared by every session, like st.cache_data's (ui/lru.py says why it
+# is not one); its arrays are made read-only, since every session gets the same object.
+_RUNS: LRU[optimizers.Trajectory] = LRU(TRAJECTORIES)
+
+
+def _frozen(t: optimizers.Trajectory) -> optimizers.Trajectory:
+    for a in (t.xy, t.loss, t.lr):
+        a.flags.writeable = False
+    return t
+
+
+def _cache_key(args: dict) -> tuple:
+    return tuple(sorted(args.items()))
+
+
 def trajectory(
     surface: str,
     optimizer: str,
@@ -43,18 +58,30 @@ def trajectory(
     domain: surfaces.Domain | None = None,
 ) -> optimizers.Trajectory:
     """One run; ``formula`` and ``domain`` name a typed surface (``surface="custom"``)."""
-    return optimizers.simulate(
-        scenarios.resolve_surface(surface, formula, domain),
-        optimizer,
-        start=start,
-        steps=steps,
-        hparams=dict(hparams),
-        surface_params=dict(surface_params),
-        schedule=schedule,
-        schedule_params=dict(schedule_params),
-        noise=noise,
-        seed=seed,
+    args = dict(locals())
+    key = _cache_key(args)
+    hit = _RUNS.get(key)
+    if hit is not None:
+        return hit
+    t = _frozen(
+        optimizers.simulate(**_engine_args(args), optimizer=optimizer, hparams=dict(hparams))
     )
+    _RUNS.put(key, t)
+    return t
+
+
+def _engine_args(args: dict) -> dict:
+    """What the engine takes from a run's cache arguments, less the optimizer and hparams."""
+    return {
+        "surface": scenarios.resolve_surface(args["surface"], args["formula"], args["domain"]),
+        "start": args["start"],
+        "steps": args["steps"],
+        "surface_params": dict(args["surface_params"]),
+        "schedule": args["schedule"],
+        "schedule_params": dict(args["schedule_params"]),
+        "noise": args["noise"],
+        "seed": args["seed"],
+    }
 
 
 @st.cache_data(max_entries=VARIED, show_spinner=False)
@@ -144,5 +171,19 @@ def run_varied(
 
 
 def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
-    """Every run of a Compare view, each from the cache when it was computed before."""
-    return [trajectory(**_run_args(s, r)) for r in s.runs]
+    """Every run of a Compare view, each from the cache when it was computed before; the
+    missing ones (all of them on a first visit or a new surface) in one compiled call."""
+    args = [_run_args(s, r) for r in s.runs]
+    found = [_RUNS.get(_cache_key(a)) for a in args]
+    missing = [i for i, t in enumerate(found) if t is None]
+    if len(missing) == 1:  # a slider move: this optimizer's own runner
+        found[missing[0]] = trajectory(**args[missing[0]])
+    elif missing:
+        group = optimizers.simulate_runs(
+            runs=[(args[i]["optimizer"], dict(args[i]["hparams"])) for i in missing],
+            **_engine_args(args[missing[0]]),
+        )
+        for i, t in zip(missing, group, strict=True):
+            found[i] = _frozen(t)
+            _RUNS.put(_cache_key(args[i]), found[i])
+    return found  # type: ignore[return-value]
