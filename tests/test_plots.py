@@ -315,3 +315,14 @@ def test_the_rehearsal_figure_is_made_like_the_compare_figure(rosenbrock_figure)
     assert [len(f["data"]) for f in rehearsal["frames"]] == [len(real["frames"][0]["data"])] * 4
     # small: it travels with the first script run's first element
     assert len(json.dumps(lean.lean(rehearsal))) < 20_000
+
+
+def test_no_axis_makes_plotly_measure_its_tick_labels(rosenbrock_figure):
+    """plotly.js measures every tick label of an axis that may hide those past the figure's
+    edge (its default): a quarter of a first draw's text layout. The margins hold the labels,
+    so every axis says "allow" (a browser screenshot shows them all)."""
+    _, _, fig = rosenbrock_figure
+    axes = [k for k in fig["layout"] if k.startswith(("xaxis", "yaxis"))]
+    assert len(axes) == 6
+    for axis in axes:
+        assert fig["layout"][axis]["ticklabeloverflow"] == "allow", axis
