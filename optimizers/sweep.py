@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import jax
-import jax.extend.core as jex_core
 import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding
@@ -287,6 +286,8 @@ def _mesh(devices: tuple[jax.Device, ...]) -> Mesh:
 def _dependence(fn, args: tuple):
     """``fn(*args)``'s jaxpr and, given which input leaves vary per configuration, which
     output leaves do: an equation with a varying input has varying outputs, as under vmap."""
+    import jax.extend.core as jex_core  # on use: it imports Pallas, 15 ms of every app start
+
     jaxpr = jax.make_jaxpr(lambda *a: jax.tree.leaves(fn(*a)))(*args).jaxpr
 
     def outputs(varying: Sequence[bool]) -> list[bool]:
