@@ -74,6 +74,8 @@ print(json.dumps({
     "is_app": isinstance(module.app, st.App),
     "nodelay": calls,
     "pages_ran": any(m in sys.modules for m in ("jax", "optimizers", "pages.compare")),
+    "package_scan": importlib.import_module(
+        "streamlit.components.v2.manifest_scanner").scan_component_manifests(),
 }))
 """
 
@@ -92,4 +94,45 @@ def test_streamlit_run_finds_the_server_app_and_its_start_up_hook_sets_nodelay()
     )
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result == {"discovered": True, "is_app": True, "nodelay": ["set"], "pages_ran": False}
+    assert result == {
+        "discovered": True,
+        "is_app": True,
+        "nodelay": ["set"],
+        "pages_ran": False,
+        "package_scan": [],  # skipped before the runtime is built (ui/package_scan.py)
+    }
+
+
+_SCAN_SKIPPED = """
+import importlib.metadata, json, sys
+sys.path.insert(0, sys.argv[1])
+from streamlit.components.v2 import manifest_scanner
+real = manifest_scanner.scan_component_manifests
+read = []
+importlib.metadata.distributions = lambda *a, **k: read.append(1) or iter(())
+from ui import package_scan
+skipped = package_scan.skip()
+from streamlit.components.v2.component_manager import BidiComponentManager
+BidiComponentManager().discover_and_register_components(start_file_watching=False)
+print(json.dumps({"skipped": skipped, "read": len(read), "replaced": real is not
+    manifest_scanner.scan_component_manifests}))
+"""
+
+
+def test_the_package_scan_is_skipped_without_reading_any_package():
+    """Streamlit's runtime reads every installed package's metadata for packaged components
+    (0.14 s before the server answers); the app has none, and `package_scan.skip` makes the
+    runtime's discovery find nothing without reading any."""
+    out = subprocess.run(
+        [sys.executable, "-c", _SCAN_SKIPPED, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "skipped": True,
+        "read": 0,
+        "replaced": True,
+    }
