@@ -414,22 +414,17 @@ def simulate_runs(
     order), where ``simulate`` compiles once per optimizer. An optimizer may appear once."""
     if not runs:
         return []
-    prepared = [
-        prepare(
-            surface,
-            optimizer,
-            start=start,
-            steps=steps,
-            hparams=hparams,
-            surface_params=surface_params,
-            schedule=schedule,
-            schedule_params=schedule_params,
-            noise=noise,
-            seed=seed,
-            batch=batch,
-        )
-        for optimizer, hparams in runs
-    ]
+    shared = {
+        "start": start,
+        "steps": steps,
+        "surface_params": surface_params,
+        "schedule": schedule,
+        "schedule_params": schedule_params,
+        "noise": noise,
+        "seed": seed,
+        "batch": batch,
+    }
+    prepared = [prepare(surface, o, hparams=hp, **shared) for o, hp in runs]
     names = [p.optimizer.name for p in prepared]
     if len(set(names)) < len(names):
         raise ValueError(f"each optimizer may appear once in a group, got {names}")

@@ -52,6 +52,19 @@ def test_nodelay_reaches_the_listener_its_open_connections_and_later_ones():
             os.close(w)
 
 
+def _in_a_fresh_process(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new Python (given the repository's root as argv[1]); it must succeed."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out
+
+
 _IMPORT_AS_THE_SERVER_DOES = """
 import asyncio, importlib.util, json, sys
 from pathlib import Path
@@ -85,14 +98,7 @@ def test_streamlit_run_finds_the_server_app_and_its_start_up_hook_sets_nodelay()
     the file for it: importing must build the app without running any page, and the app's
     start-up hook must turn Nagle's algorithm off (ui/nodelay.py). Each session then runs the
     same file as its script; AppTest and the browser tests cover that side."""
-    out = subprocess.run(
-        [sys.executable, "-c", _IMPORT_AS_THE_SERVER_DOES, str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
+    out = _in_a_fresh_process(_IMPORT_AS_THE_SERVER_DOES)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {
         "discovered": True,
@@ -123,14 +129,7 @@ def test_the_package_scan_is_skipped_without_reading_any_package():
     """Streamlit's runtime reads every installed package's metadata for packaged components
     (0.14 s before the server answers); the app has none, and `package_scan.skip` makes the
     runtime's discovery find nothing without reading any."""
-    out = subprocess.run(
-        [sys.executable, "-c", _SCAN_SKIPPED, str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
+    out = _in_a_fresh_process(_SCAN_SKIPPED)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {
         "skipped": True,
         "read": 0,
