@@ -438,10 +438,8 @@ def simulate_runs(
         first.batch is not None,
     )
     cols = run(first.args[0], tuple(prepared[i].args[1] for i in order), *first.args[2:])
-    out: list[Trajectory | None] = [None] * len(prepared)
-    for i, c in zip(order, cols, strict=True):
-        out[i] = _trajectory(prepared[i], np.asarray(c), first.seed)
-    return out  # type: ignore[return-value]
+    by_run = dict(zip(order, cols, strict=True))
+    return [_trajectory(p, np.asarray(by_run[i]), p.seed) for i, p in enumerate(prepared)]
 
 
 def spread(

@@ -9,6 +9,8 @@ its PNG and the click grid) about 1 MB.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 import optimizers
@@ -23,8 +25,8 @@ VARIED = 64  # entries of up to 8 runs each (the slider previews, ui/previews.py
 MAP_LAYERS = 32
 
 
-def key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
-    """A parameter dict as a hashable cache key."""
+def key(params: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
+    """A parameter dict (or a run's cache arguments) as a hashable cache key."""
     return tuple(sorted(params.items()))
 
 
@@ -33,14 +35,12 @@ def key(params: dict[str, float]) -> tuple[tuple[str, float], ...]:
 _RUNS: LRU[optimizers.Trajectory] = LRU(TRAJECTORIES)
 
 
-def _frozen(t: optimizers.Trajectory) -> optimizers.Trajectory:
+def _store(args: dict, t: optimizers.Trajectory) -> optimizers.Trajectory:
+    """Keep ``t`` as the run of the cache arguments ``args``, its arrays made read-only."""
     for a in (t.xy, t.loss, t.lr):
         a.flags.writeable = False
+    _RUNS.put(key(args), t)
     return t
-
-
-def _cache_key(args: dict) -> tuple:
-    return tuple(sorted(args.items()))
 
 
 def trajectory(
@@ -59,15 +59,12 @@ def trajectory(
 ) -> optimizers.Trajectory:
     """One run; ``formula`` and ``domain`` name a typed surface (``surface="custom"``)."""
     args = dict(locals())
-    key = _cache_key(args)
-    hit = _RUNS.get(key)
+    hit = _RUNS.get(key(args))
     if hit is not None:
         return hit
-    t = _frozen(
-        optimizers.simulate(**_engine_args(args), optimizer=optimizer, hparams=dict(hparams))
+    return _store(
+        args, optimizers.simulate(**_engine_args(args), optimizer=optimizer, hparams=dict(hparams))
     )
-    _RUNS.put(key, t)
-    return t
 
 
 def _engine_args(args: dict) -> dict:
@@ -103,18 +100,11 @@ def varied(
 ) -> list[optimizers.Trajectory]:
     """`trajectory` once per value of the hyperparameter ``param``, in one vmapped call."""
     return optimizers.vary(
-        scenarios.resolve_surface(surface, formula, domain),
-        optimizer,
+        **_engine_args(locals()),
+        optimizer=optimizer,
         param=param,
         values=values,
-        start=start,
-        steps=steps,
         hparams=dict(hparams),
-        surface_params=dict(surface_params),
-        schedule=schedule,
-        schedule_params=dict(schedule_params),
-        noise=noise,
-        seed=seed,
     )
 
 
@@ -174,7 +164,7 @@ def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
     """Every run of a Compare view, each from the cache when it was computed before; the
     missing ones (all of them on a first visit or a new surface) in one compiled call."""
     args = [_run_args(s, r) for r in s.runs]
-    found = [_RUNS.get(_cache_key(a)) for a in args]
+    found = [_RUNS.get(key(a)) for a in args]
     missing = [i for i, t in enumerate(found) if t is None]
     if len(missing) == 1:  # a slider move: this optimizer's own runner
         found[missing[0]] = trajectory(**args[missing[0]])
@@ -184,6 +174,5 @@ def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
             **_engine_args(args[missing[0]]),
         )
         for i, t in zip(missing, group, strict=True):
-            found[i] = _frozen(t)
-            _RUNS.put(_cache_key(args[i]), found[i])
+            found[i] = _store(args[i], t)
     return found  # type: ignore[return-value]
