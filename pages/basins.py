@@ -8,26 +8,29 @@ import optimizers
 import surfaces
 from plots import basins as basins_plot
 from plots import lean
-from scenarios import tuning
+from scenarios import basins, tuning
 from ui import controls, routing, sweeps
+from ui.page_state import PageState
 
 P = "basins."  # this page's widget keys, apart from the Compare page's
-SHOWCASE_LR = 0.01  # SGD on Himmelblau: four clean basins in 500 steps
 
 
-def defaults() -> None:
-    for k, v in {
-        "surface": "himmelblau",
-        "opt": "sgd",
-        "steps": 500,
-        "n": tuning.BASIN_SIDE,
-        "paths": True,
-    }.items():
-        st.session_state.setdefault(P + k, v)
-    controls.ensure(f"{P}hp.sgd.lr", tuning.lr_param(), SHOWCASE_LR)
+def write(v: basins.BasinsView) -> None:
+    """Fill the widgets from a view (before they are drawn)."""
+    ss = st.session_state
+    ss[P + "surface"] = v.surface
+    for p in surfaces.get(v.surface).params:
+        controls.set_value(f"{P}sp.{v.surface}.{p.name}", p, v.surface_params[p.name])
+    ss[P + "opt"] = v.optimizer
+    for p in optimizers.get(v.optimizer).hparams:
+        controls.set_value(f"{P}hp.{v.optimizer}.{p.name}", p, v.hparams[p.name])
+    ss[P + "steps"], ss[P + "n"], ss[P + "paths"] = int(v.steps), int(v.n), bool(v.paths)
 
 
-def sidebar() -> dict:
+STATE = PageState("basins", basins.decode, basins.encode, write)
+
+
+def sidebar() -> basins.BasinsView:
     sb = st.sidebar
     sb.subheader("Surface")
     surface, surface_params = controls.surface_picker(P, sb)
@@ -37,47 +40,44 @@ def sidebar() -> dict:
     sb.subheader("Grid")
     n = sb.slider(
         "starts per side",
-        50,
-        tuning.MAX_BASIN_SIDE,
+        int(basins.SIDE.low),
+        int(basins.SIDE.high),
         step=10,
         key=P + "n",
         help=f"n × n starts over the domain, at most {tuning.MAX_BASIN_SIDE} × "
         f"{tuning.MAX_BASIN_SIDE}",
     )
     paths = sb.toggle(f"Draw {tuning.SAMPLE_SIDE**2} sample paths", key=P + "paths")
-    return {
-        "surface": surface.name,
-        "surface_params": surface_params,
-        "optimizer": opt,
-        "hparams": hparams,
-        "steps": int(steps),
-        "n": int(n),
-        "paths": paths,
-    }
+    return basins.BasinsView(
+        surface.name, surface_params, opt, hparams, int(steps), int(n), bool(paths)
+    )
 
 
 def page() -> None:
-    defaults()
+    warnings = STATE.begin()
     v = sidebar()
-    surface = surfaces.get(v["surface"])
-    opt = optimizers.get(v["optimizer"])
+    STATE.finish(v)
+    surface = surfaces.get(v.surface)
+    opt = optimizers.get(v.optimizer)
     st.title("Basins of attraction")
+    for w in warnings:
+        st.warning(f"Link: {w}", icon="⚠️")
     st.caption(
-        f"{opt.title} on {surface.title}, {v['steps']} steps from each of {v['n']} × {v['n']} "
+        f"{opt.title} on {surface.title}, {v.steps} steps from each of {v.n} × {v.n} "
         "starts. Which minimum does each start reach? A start is coloured by the minimum its "
         "run ends near, grey if it ends near none, black if it diverged."
     )
     args = (
-        v["surface"],
-        v["optimizer"],
-        sweeps.key(v["hparams"]),
-        v["steps"],
-        sweeps.key(v["surface_params"]),
+        v.surface,
+        v.optimizer,
+        sweeps.key(v.hparams),
+        v.steps,
+        sweeps.key(v.surface_params),
     )
     try:
-        with st.spinner(f"Running {v['n'] ** 2:,} starts…"):
-            m = sweeps.basin_map(*args, v["n"])
-            paths = sweeps.sample_paths(*args) if v["paths"] else None
+        with st.spinner(f"Running {v.n**2:,} starts…"):
+            m = sweeps.basin_map(*args, v.n)
+            paths = sweeps.sample_paths(*args) if v.paths else None
     except ValueError as e:
         st.error(str(e))
         return

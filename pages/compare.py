@@ -82,16 +82,6 @@ def optimizer_panels(chosen: list[str]) -> None:
             )
 
 
-def first_visit() -> None:
-    """The URL is read once per session; whatever it had that was invalid is named."""
-    if "loaded" in st.session_state:
-        return
-    settings, warnings = scenarios.decode(st.query_params.to_dict())
-    state.write(settings)
-    st.session_state["loaded"] = True
-    st.session_state["url_warnings"] = warnings
-
-
 def sidebar() -> scenarios.Settings:
     sb = st.sidebar
     sb.subheader("Presets")
@@ -292,11 +282,11 @@ def update_rules(s: scenarios.Settings) -> None:
 
 
 def page() -> None:
-    first_visit()
+    warnings = state.COMPARE.begin()  # the view left, or the link's
     base = sidebar()
 
     st.title("Compare optimizers")
-    for w in st.session_state.pop("url_warnings", []):
+    for w in warnings:
         st.warning(f"Link: {w}", icon="⚠️")
     surface = scenarios.surface_of(base)
     title = surface.title
@@ -314,14 +304,11 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
     before the panels and updates in place (ui/live_chart.py)."""
     chosen = choose_optimizers()
     chart, side = st.columns([3, 1], gap="medium")
-    s = replace(base, runs=chosen_runs(chosen))
-    st.query_params.from_dict(scenarios.encode(s))
-    st.session_state[state.VIEW] = s  # for the 3-D page
+    s = replace(base, runs=chosen_runs(chosen), show=state.shown())
+    state.COMPARE.finish(s)  # kept for a return to this page, in its link, for the 3-D page
     with chart:
         preset = st.session_state.get("preset")
-        if preset and scenarios.encode(scenarios.PRESETS.get(preset).settings) == scenarios.encode(
-            s
-        ):
+        if preset and scenarios.PRESETS.get(preset).shown_by(s):
             st.info(scenarios.PRESETS.get(preset).question, icon="❓")
         if not s.runs:
             st.info("Choose one or more optimizers above.")
@@ -380,6 +367,12 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
             )
         else:
             st.info("None of the chosen optimizers adapts its step size per coordinate.")
+    st.page_link(
+        "pages/surface3d.py",
+        label="See these paths in 3-D",
+        icon=":material/landscape:",
+        query_params=scenarios.encode(s),
+    )
     export.gif_panel(s, image, trajectories)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import optimizers
@@ -11,9 +13,9 @@ from scenarios import data_runs
 from scenarios.data_runs import NEURON, RAW, SADDLE, STD
 from surfaces import neuron
 from ui import cached, cached_data, controls, routing
+from ui.page_state import PageState
 
 P = "data."
-SPREAD_CHOICES = (0, 5, 10, 20, 40)
 MODELS = {
     "regression": "Linear regression",
     "neuron": "Single neuron",
@@ -22,42 +24,27 @@ MODELS = {
 SADDLE_SEEDS = 5  # sampled runs in the saddle table
 
 
-def _hp_key(opt: str, name: str) -> str:
-    return f"{P}hp.{opt}.{name}"
-
-
-def _defaults() -> None:
+def write(v: data_runs.DataView) -> None:
+    """Fill the widgets from a view (before they are drawn)."""
     ss = st.session_state
-    for k, v in {
-        "model": "regression",
-        "standardize": False,
-        "activation": "sigmoid",
-        "loss": "squared_error",
-        "optimizer": "sgd",
-        "batch": 8,
-        "steps": 500,
-        "seed": 0,
-        "spread": 10,
-        "full": True,
-    }.items():
-        ss.setdefault(P + k, v)
-    # η = 0.03: stable across the raw feature's valley (2 / λ_max ≈ 0.049), so the contrast
-    # with the standardized feature is the step count, not a divergence
-    controls.ensure(_hp_key("sgd", "lr"), optimizers.get("sgd").hparams[0], 0.03)
+    ss[P + "model"], ss[P + "standardize"] = v.model, v.standardize
+    ss[P + "activation"], ss[P + "loss"] = v.activation, v.loss
+    ss[P + "optimizer"] = v.optimizer
+    for p in optimizers.get(v.optimizer).hparams:
+        controls.set_value(f"{P}hp.{v.optimizer}.{p.name}", p, v.hparams[p.name])
+    ss[P + "batch"], ss[P + "steps"], ss[P + "seed"] = v.batch, v.steps, v.seed
+    ss[P + "spread"], ss[P + "full"] = v.spread, v.full
+    ss[P + "preset"] = v.preset
+
+
+STATE = PageState("data", data_runs.decode, data_runs.encode, write)
 
 
 def load_preset(name: str) -> None:
-    p = data_runs.preset(name)
-    ss = st.session_state
-    ss[P + "model"], ss[P + "standardize"] = p.model, p.standardize
-    ss[P + "activation"], ss[P + "loss"] = p.activation, p.loss
-    ss[P + "optimizer"], ss[P + "batch"], ss[P + "steps"] = p.optimizer, p.batch, p.steps
-    controls.set_value(_hp_key(p.optimizer, "lr"), optimizers.get(p.optimizer).hparams[0], p.lr)
-    ss[P + "preset"] = name
+    write(data_runs.from_preset(data_runs.preset(name), STATE.stored))
 
 
-def sidebar() -> tuple[data_runs.DataRun, int, bool]:
-    _defaults()
+def sidebar() -> data_runs.DataView:
     sb = st.sidebar
     sb.subheader("Presets")
     for p in data_runs.DATA_PRESETS:
@@ -73,18 +60,16 @@ def sidebar() -> tuple[data_runs.DataRun, int, bool]:
     model = sb.radio(
         "Model", list(MODELS), key=P + "model", format_func=MODELS.get, horizontal=True
     )
-    params: dict[str, float] = {}
+    ss = st.session_state
+    base = STATE.stored or data_runs.DataView()  # the choices of the models not shown now
+    standardize, activation, loss = base.standardize, base.activation, base.loss
     if model == "regression":
-        std = sb.toggle(
+        standardize = sb.toggle(
             "Standardize the feature",
             key=P + "standardize",
             help="u → (u − mean) / standard deviation: the same model, rounder contours.",
         )
-        name = STD if std else RAW
-    elif model == "saddle":
-        name = SADDLE
-    else:
-        name = NEURON
+    elif model == "neuron":
         activation = sb.selectbox("Activation φ", neuron.ACTIVATIONS, key=P + "activation")
         loss = sb.selectbox(
             "Loss ℓ",
@@ -92,31 +77,50 @@ def sidebar() -> tuple[data_runs.DataRun, int, bool]:
             key=P + "loss",
             format_func=lambda s: s.replace("_", " "),
         )
-        params = {
-            "activation": float(neuron.ACTIVATIONS.index(activation)),
-            "loss": float(neuron.LOSSES.index(loss)),
-        }
-    n = surfaces.get(name).data.n
+    n = data_runs.N_EXAMPLES
     batch = sb.select_slider(
         "Batch size",
-        options=[1, 2, 4, 8, 16, 32, n],
+        options=list(data_runs.BATCHES),
         key=P + "batch",
         help=f"{n} = batch gradient descent, 1 = stochastic gradient descent.",
     )
     sb.caption(data_runs.batch_label(int(batch), n))
     left, right = sb.columns(2)
-    steps = left.number_input("Steps T", min_value=10, max_value=5000, step=100, key=P + "steps")
-    seed = right.number_input("seed", min_value=0, max_value=2**31 - 1, step=1, key=P + "seed")
+    steps = left.number_input(
+        "Steps T",
+        min_value=int(data_runs.STEPS.low),
+        max_value=int(data_runs.STEPS.high),
+        step=100,
+        key=P + "steps",
+    )
+    seed = right.number_input(
+        "seed", min_value=0, max_value=int(data_runs.SEED.high), step=1, key=P + "seed"
+    )
 
     sb.subheader("Optimizer")
-    names = [o for o in optimizers.names() if o != "newton"]
-    opt_name, hp = controls.optimizer_picker(P, "optimizer", sb, names)
+    opt_name, hp = controls.optimizer_picker(P, "optimizer", sb, data_runs.optimizer_names())
 
     sb.subheader("Show")
-    k = sb.select_slider("Other seeds, faintly", options=SPREAD_CHOICES, key=P + "spread")
+    k = sb.select_slider("Other seeds, faintly", options=data_runs.SPREAD_CHOICES, key=P + "spread")
     full = sb.toggle("The full-batch path too", key=P + "full")
-    run = data_runs.DataRun(name, opt_name, hp, int(steps), int(batch), int(seed), params)
-    return run, int(k), full
+    v = data_runs.DataView(
+        model,
+        bool(standardize),
+        activation,
+        loss,
+        opt_name,
+        hp,
+        int(batch),
+        int(steps),
+        int(seed),
+        int(k),
+        bool(full),
+        ss.get(P + "preset", ""),
+    )
+    if v.preset and v.preset_shown is None:  # changed since the preset: its question is off
+        ss[P + "preset"] = ""
+        v = replace(v, preset="")
+    return v
 
 
 def saddle_table(r: data_runs.DataRun) -> None:
@@ -192,12 +196,17 @@ def comparison(r: data_runs.DataRun) -> None:
 
 
 def page() -> None:
-    r, k, show_full = sidebar()
+    warnings = STATE.begin()
+    v = sidebar()
+    STATE.finish(v)
+    r, k, show_full = v.run, v.spread, v.full
     surface = surfaces.get(r.surface)
     st.title("Batch, mini-batch and stochastic gradients")
-    chosen = st.session_state.get(P + "preset")
-    if chosen:
-        st.info(data_runs.preset(chosen).question, icon="❓")
+    for w in warnings:
+        st.warning(f"Link: {w}", icon="⚠️")
+    shown = v.preset_shown
+    if shown:
+        st.info(shown.question, icon="❓")
     st.caption(
         f"{surface.title}: {surface.about} Each step's gradient comes from {r.batch} of the "
         f"{surface.data.n} examples, drawn afresh; the contours are the loss on all of them."

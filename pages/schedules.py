@@ -5,32 +5,42 @@ from __future__ import annotations
 import streamlit as st
 
 import optimizers
+import surfaces
 from plots import compare, lean, schedules
 from scenarios import schedule_runs
 from ui import cached, controls, routing
+from ui.page_state import PageState
 
 P = "schedules."  # widget keys of this page, apart from the Compare page's
-DEFAULT_SCHEDULES = ("constant", "step", "cosine", "warmup_cosine")
 
 
-def _defaults() -> None:
+def write(v: schedule_runs.SchedulesView) -> None:
+    """Fill the widgets from a view (before they are drawn)."""
     ss = st.session_state
-    ss.setdefault(P + "surface", "rosenbrock")
-    ss.setdefault(P + "optimizer", "momentum")
-    ss.setdefault(P + "steps", 1000)
-    ss.setdefault(P + "chosen", list(DEFAULT_SCHEDULES))
+    ss[P + "surface"] = v.surface
+    for p in surfaces.get(v.surface).params:
+        controls.set_value(f"{P}sp.{v.surface}.{p.name}", p, v.surface_params[p.name])
+    ss[P + "steps"] = int(v.steps)
+    ss[P + "optimizer"] = v.optimizer
+    for p in optimizers.get(v.optimizer).hparams:
+        controls.set_value(f"{P}hp.{v.optimizer}.{p.name}", p, v.hparams[p.name])
+    ss[P + "chosen"] = list(v.schedules)
+    for n, params in v.schedules.items():
+        for p in optimizers.schedules.get(n).params:
+            controls.set_value(f"{P}sch.{n}.{p.name}", p, params[p.name])
 
 
-def sidebar():
-    _defaults()
+STATE = PageState("schedules", schedule_runs.decode, schedule_runs.encode, write)
+
+
+def sidebar() -> schedule_runs.SchedulesView:
     sb = st.sidebar
     sb.subheader("Surface")
     surface, sp = controls.surface_picker(P, sb)
-    steps = controls.steps_input(P + "steps", sb, high=5000)
+    steps = controls.steps_input(P + "steps", sb, high=int(schedule_runs.STEPS.high))
 
     sb.subheader("Optimizer")
     opt_name, hp = controls.optimizer_picker(P, "optimizer", sb)
-    opt = optimizers.get(opt_name)
 
     sb.subheader("Schedules")
     chosen = sb.multiselect(
@@ -50,12 +60,24 @@ def sidebar():
                 }
         else:
             params[n] = {}
-    return surface, sp, int(steps), opt, hp, params
+    return schedule_runs.SchedulesView(surface.name, sp, int(steps), opt_name, hp, params)
 
 
 def page() -> None:
-    surface, sp, steps, opt, hp, chosen = sidebar()
+    warnings = STATE.begin()
+    v = sidebar()
+    STATE.finish(v)
+    surface, sp, steps, hp, chosen = (
+        surfaces.get(v.surface),
+        v.surface_params,
+        v.steps,
+        v.hparams,
+        v.schedules,
+    )
+    opt = optimizers.get(v.optimizer)
     st.title("Learning-rate schedules")
+    for w in warnings:
+        st.warning(f"Link: {w}", icon="⚠️")
     st.caption(
         f"{opt.title} on {surface.title} with η = {hp['lr']:.4g}, under each schedule: "
         "does decaying η settle it closer to the minimum, and does a warm-up tame a large η? "

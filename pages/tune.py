@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 import optimizers
+import scenarios
 import surfaces
 from plots import lean
-from scenarios import LIMITS, encode, tuning
-from scenarios.settings import DEFAULT_OPTIMIZERS
-from ui import controls, routing, state, sweeps
+from scenarios import LIMITS, tune, tuning
+from ui import controls, routing, sweeps
+from ui.page_state import PageState
 
 P = "tune."  # this page's widget keys, apart from the Compare page's
 METRIC_LABELS = {"gap": "final loss gap f − f*", "steps": "steps to reach f − f* ≤ tol"}
@@ -20,23 +21,29 @@ def switch_surface() -> None:
     st.session_state[P + "start_x"], st.session_state[P + "start_y"] = s.start
 
 
-def defaults() -> None:
-    s = surfaces.get("rosenbrock")
-    for k, v in {
-        "surface": s.name,
-        "start_x": s.start[0],
-        "start_y": s.start[1],
-        "steps": tuning.TUNE_STEPS,
-        "opt": list(DEFAULT_OPTIMIZERS),
-        "metric": "gap",
-        "tol": tuning.DEFAULT_TOL,
-        "lr_range": (-5.0, 0.5),
-        "lr_points": tuning.LR_POINTS,
-    }.items():
-        st.session_state.setdefault(P + k, v)
+def write(v: tune.TuneView) -> None:
+    """Fill the widgets from a view (before they are drawn)."""
+    ss = st.session_state
+    ss[P + "surface"] = v.surface
+    surface = surfaces.get(v.surface)
+    for p in surface.params:
+        controls.set_value(
+            f"{P}sp.{v.surface}.{p.name}", p, v.surface_params.get(p.name, p.default)
+        )
+    ss[P + "start_x"], ss[P + "start_y"] = (float(x) for x in v.start_point)
+    ss[P + "steps"] = int(v.steps)
+    ss[P + "opt"] = list(v.optimizers)
+    ss[P + "metric"] = v.metric
+    ss[P + "tol"] = v.tol
+    ss[P + "lr_range"] = tuple(float(x) for x in v.lr_range)
+    ss[P + "lr_points"] = int(v.lr_points)
+    ss[P + "grid_opt"] = v.heatmap_optimizer or ""
 
 
-def sidebar() -> dict:
+STATE = PageState("tune", tune.decode, tune.encode, write)
+
+
+def sidebar() -> tune.TuneView:
     sb = st.sidebar
     sb.subheader("Surface")
     surface, surface_params = controls.surface_picker(P, sb, on_change=switch_surface)
@@ -58,7 +65,7 @@ def sidebar() -> dict:
     )
     sb.subheader("Score")
     choices = list(tuning.METRICS) if surface.f_min is not None else ["gap"]
-    if st.session_state[P + "metric"] not in choices:
+    if st.session_state.get(P + "metric") not in choices:
         st.session_state[P + "metric"] = "gap"
     metric = sb.radio(
         "Score (lower is better)",
@@ -66,7 +73,7 @@ def sidebar() -> dict:
         key=P + "metric",
         format_func=lambda m: METRIC_LABELS[m] if surface.f_min is not None else "final loss f",
     )
-    tol = None
+    tol = tuning.DEFAULT_TOL
     if surface.f_min is not None:
         tol = sb.select_slider(
             "tolerance tol on f − f*",
@@ -76,14 +83,7 @@ def sidebar() -> dict:
             help="also breaks ties between equal final gaps: fewer steps to tol wins",
         )
     sb.subheader("Learning rates")
-    p = tuning.lr_param()
-    low, high = sb.slider(
-        "log₁₀ η range",
-        controls.to_widget(p, p.low),
-        controls.to_widget(p, p.high),
-        step=0.1,
-        key=P + "lr_range",
-    )
+    low, high = sb.slider("log₁₀ η range", *tune.lr_bounds(), step=0.1, key=P + "lr_range")
     points = sb.number_input(
         "η values",
         min_value=2,
@@ -93,41 +93,35 @@ def sidebar() -> dict:
         help=f"at most {tuning.MAX_LR_POINTS}, evenly spaced in log₁₀ η",
     )
     sb.caption(f"η from {10**low:.3g} to {10**high:.3g}; other hyperparameters at defaults")
-    return {
-        "surface": surface.name,
-        "surface_params": surface_params,
-        "start": (float(start[0]), float(start[1])),
-        "steps": int(steps),
-        "optimizers": chosen,
-        "metric": metric,
-        "tol": None if tol is None else float(tol),
-        "lr_range": (float(low), float(high), int(points)),
-    }
-
-
-def use_best(v: dict, bests: list[tuning.Best]) -> None:
-    settings = tuning.to_settings(
-        v["surface"],
-        bests,
-        start=v["start"],
-        steps=v["steps"],
-        surface_params=v["surface_params"],
+    return tune.TuneView(
+        surface=surface.name,
+        surface_params=surface_params,
+        start=(float(start[0]), float(start[1])),
+        steps=int(steps),
+        optimizers=tuple(chosen),
+        metric=metric,
+        tol=float(tol),
+        lr_range=(float(low), float(high)) if low < high else tune.LR_RANGE,
+        lr_points=int(points),
+        grid=st.session_state.get(P + "grid_opt") or "",
     )
-    state.write(settings)
-    st.switch_page("pages/compare.py", query_params=encode(settings))
 
 
-def heatmap(v: dict, common: dict, bests: dict[str, tuning.Best | None]) -> None:
+def use_best(v: tune.TuneView, bests: list[tuning.Best]) -> None:
+    """Open Compare through a link: it lands in the address bar, and Back returns here."""
+    st.switch_page("pages/compare.py", query_params=scenarios.encode(tune.to_compare(v, bests)))
+
+
+def heatmap(v: tune.TuneView, common: dict, bests: dict[str, tuning.Best | None]) -> None:
     st.subheader("η × β")
-    choices = tuning.with_decay(v["optimizers"])
-    if not choices:
+    name = v.heatmap_optimizer
+    if name is None:
         st.info("None of the chosen optimizers has a β, β₁ or ρ to sweep against η.")
         return
-    if st.session_state.get(P + "grid_opt") not in choices:
-        st.session_state[P + "grid_opt"] = choices[-1]
-    name = st.selectbox(
+    st.session_state[P + "grid_opt"] = name
+    st.selectbox(
         "Optimizer for the heatmap",
-        choices,
+        tuning.with_decay(v.optimizers),
         key=P + "grid_opt",
         format_func=lambda n: optimizers.get(n).title,
     )
@@ -138,55 +132,60 @@ def heatmap(v: dict, common: dict, bests: dict[str, tuning.Best | None]) -> None
         "red cells diverged, grey never reached the tolerance."
     )
     with st.spinner(f"Running {tuning.GRID_LR * tuning.GRID_BETA:,} settings…"):
-        lrs, decays, out = sweeps.grid_outcome(optimizer=name, lr_range=v["lr_range"][:2], **common)
-    fig = tuning.grid_figure(v["surface"], lrs, decays, out, v["metric"])
+        lrs, decays, out = sweeps.grid_outcome(optimizer=name, lr_range=v.lr_range, **common)
+    fig = tuning.grid_figure(v.surface, lrs, decays, out, v.scored_metric)
     st.plotly_chart(lean.LeanFigure(fig), key=P + "grid_chart", config={"displayModeBar": False})
     bests[name] = tuning.better(
-        bests.get(name), tuning.best(out, v["metric"], "η × β grid"), v["metric"]
+        bests.get(name), tuning.best(out, v.scored_metric, "η × β grid"), v.scored_metric
     )
 
 
 def page() -> None:
-    defaults()
+    warnings = STATE.begin()
     v = sidebar()
+    STATE.finish(v)
     st.title("Tune the learning rate")
-    surface = surfaces.get(v["surface"])
+    for w in warnings:
+        st.warning(f"Link: {w}", icon="⚠️")
+    surface = surfaces.get(v.surface)
+    x, y = v.start_point
     st.caption(
-        f"{surface.title}, from ({v['start'][0]:g}, {v['start'][1]:g}), {v['steps']} steps. "
+        f"{surface.title}, from ({x:g}, {y:g}), {v.steps} steps. "
         "Which η gives each optimizer its best result, and where does it start to diverge? "
         "× marks an η that diverged, ○ one that never reached the tolerance, ★ the best."
     )
-    if not v["optimizers"]:
+    if not v.optimizers:
         st.info("Choose one or more optimizers in the sidebar.")
         return
     common = {
-        "surface": v["surface"],
-        "start": v["start"],
-        "steps": v["steps"],
-        "surface_params": sweeps.key(v["surface_params"]),
-        "tol": v["tol"],
+        "surface": v.surface,
+        "start": v.start_point,
+        "steps": v.steps,
+        "surface_params": sweeps.key(v.surface_params),
+        "tol": v.tolerance,
     }
+    metric = v.scored_metric
     try:
         with st.spinner("Running every η…"):
             results = [
-                sweeps.lr_outcome(optimizer=n, lr_range=v["lr_range"], **common)
-                for n in v["optimizers"]
+                sweeps.lr_outcome(optimizer=n, lr_range=(*v.lr_range, v.lr_points), **common)
+                for n in v.optimizers
             ]
     except ValueError as e:
         st.error(str(e))
         return
     lrs = results[0][0]
     outcomes = [o for _, o in results]
-    fig = tuning.lr_figure(v["surface"], lrs, outcomes, v["metric"])
+    fig = tuning.lr_figure(v.surface, lrs, outcomes, metric)
     st.plotly_chart(lean.LeanFigure(fig), key=P + "chart", config={"displayModeBar": False})
 
-    bests = {o.optimizer: tuning.best(o, v["metric"]) for o in outcomes}
+    bests = {o.optimizer: tuning.best(o, metric) for o in outcomes}
     heatmap(v, common, bests)
 
     st.subheader("Best settings")
     found = [b for b in bests.values() if b is not None]
     if found:
-        st.table(tuning.best_rows(v["surface"], found))
+        st.table(tuning.best_rows(v.surface, found))
     missing = [optimizers.get(n).title for n, b in bests.items() if b is None]
     if missing:
         st.warning(

@@ -1,17 +1,19 @@
-"""The Data page's runs: one optimizer on a surface defined by data, its gradient on sampled
-batches, the full-batch path beside it and other seeds behind it; and the page's presets.
-Glue between the engine and the plots; no UI."""
+"""The Data page's view model: one optimizer on a surface defined by data, its gradient on
+sampled batches, the full-batch path beside it and other seeds behind it; the page's presets,
+its settings (`DataView`) and their link. Glue between the engine and the plots; no UI."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 import optimizers
 import surfaces
 from plots import compare, palette
-from surfaces import neuron
+from scenarios.link import Reader, params_query, read_optimizer
+from surfaces import Param, neuron
 
 TOLERANCE = 1e-2  # "converged": f − f* at most this
 RAW, STD, NEURON, SADDLE = "linreg_raw", "linreg_standardized", "neuron", "saddle_data"
@@ -177,3 +179,161 @@ def preset(name: str) -> DataPreset:
     raise KeyError(
         f"unknown Data preset {name!r}; choose one of: {', '.join(p.name for p in DATA_PRESETS)}"
     )
+
+
+# ------------------------------------------------------------------------- the page's view
+
+MODELS = ("regression", "neuron", "saddle")
+N_EXAMPLES = 64  # every data surface's example count (surfaces/data.py, surfaces/neuron.py)
+BATCHES = (1, 2, 4, 8, 16, 32, N_EXAMPLES)
+SPREAD_CHOICES = (0, 5, 10, 20, 40)
+STEPS = Param("steps", 500, 10, 5000, "T", integer=True, help="number of steps")
+SEED = Param("seed", 0, 0, 2**31 - 1, "seed", integer=True, help="sampling seed")
+# η = 0.03: stable across the raw feature's valley (2 / λ_max ≈ 0.049), so the contrast with
+# the standardized feature is the step count, not a divergence
+DEFAULT_LR = 0.03
+
+
+@dataclass(frozen=True)
+class DataView:
+    """The Data page as shown: ``/data?model=neuron&act=relu&loss=cross_entropy&opt=sgd&
+    sgd.lr=0.1&batch=8&steps=500&seed=0&spread=10&full=1`` (``std=1`` standardizes the
+    regression's feature; ``preset`` names the preset whose question is shown)."""
+
+    model: str = "regression"
+    standardize: bool = False
+    activation: str = "sigmoid"
+    loss: str = "squared_error"
+    optimizer: str = "sgd"
+    hparams: dict[str, float] = field(default_factory=lambda: {"lr": DEFAULT_LR}, hash=False)
+    batch: int = 8
+    steps: int = 500
+    seed: int = 0
+    spread: int = 10
+    full: bool = True
+    preset: str = ""
+
+    @property
+    def surface(self) -> str:
+        if self.model == "regression":
+            return STD if self.standardize else RAW
+        return SADDLE if self.model == "saddle" else NEURON
+
+    @property
+    def run(self) -> DataRun:
+        """The sampled-batch run the page draws."""
+        params = {}
+        if self.model == "neuron":
+            params = {
+                "activation": float(neuron.ACTIVATIONS.index(self.activation)),
+                "loss": float(neuron.LOSSES.index(self.loss)),
+            }
+        return DataRun(
+            self.surface, self.optimizer, self.hparams, self.steps, self.batch, self.seed, params
+        )
+
+    @property
+    def preset_shown(self) -> DataPreset | None:
+        """The preset whose question applies: the one loaded, while its settings stand."""
+        if not self.preset:
+            return None
+        p = preset(self.preset)
+        return p if from_preset(p, self) == replace(self, preset=p.name) else None
+
+
+def optimizer_names() -> tuple[str, ...]:
+    """Newton's exact Hessian has no sampled-batch form: every other optimizer."""
+    return tuple(o for o in optimizers.names() if o != "newton")
+
+
+def from_preset(p: DataPreset, base: DataView | None = None) -> DataView:
+    """The view a preset sets (the display choices of ``base`` kept)."""
+    base = base or DataView()
+    hparams = optimizers.get(p.optimizer).resolve_hparams({"lr": p.lr})
+    return replace(
+        base,
+        model=p.model,
+        standardize=p.standardize,
+        activation=p.activation,
+        loss=p.loss,
+        optimizer=p.optimizer,
+        hparams=hparams,
+        batch=p.batch,
+        steps=p.steps,
+        seed=base.seed,
+        preset=p.name,
+    )
+
+
+def encode(v: DataView) -> dict[str, str]:
+    q = {"model": v.model}
+    if v.model == "regression":
+        q["std"] = "1" if v.standardize else "0"
+    if v.model == "neuron":
+        q["act"], q["loss"] = v.activation, v.loss
+    q.update(
+        {
+            "opt": v.optimizer,
+            "batch": str(v.batch),
+            "steps": str(v.steps),
+            "seed": str(v.seed),
+            "spread": str(v.spread),
+            "full": "1" if v.full else "0",
+            **params_query(v.optimizer, v.hparams),
+        }
+    )
+    if v.preset:
+        q["preset"] = v.preset
+    return q
+
+
+def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[DataView, list[str]]:
+    read = Reader(query)
+    d = DataView()
+    model = read.choice("model", MODELS, d.model, "model")
+    standardize = read.flag("std", d.standardize) if model == "regression" else d.standardize
+    activation, loss = d.activation, d.loss
+    if model == "neuron":
+        activation = read.choice("act", neuron.ACTIVATIONS, d.activation, "activation")
+        loss = read.choice("loss", neuron.LOSSES, d.loss, "loss")
+    optimizer, hparams = read_optimizer(read, "opt", d.optimizer, optimizer_names(), d.hparams)
+    batch = _one_of(read, "batch", BATCHES, d.batch)
+    steps = int(read.scalar("steps", STEPS, d.steps))
+    seed = int(read.scalar("seed", SEED, d.seed))
+    spread = _one_of(read, "spread", SPREAD_CHOICES, d.spread)
+    full = read.flag("full", d.full)
+    names = tuple(p.name for p in DATA_PRESETS)
+    chosen = read.choice("preset", names, "", "preset")
+
+    def explain(key: str) -> str | None:
+        if key == "std":
+            return "it goes with model=regression only"
+        if key in ("act", "loss"):
+            return "it goes with model=neuron only"
+        return None
+
+    view = DataView(
+        model,
+        standardize,
+        activation,
+        loss,
+        optimizer,
+        hparams,
+        batch,
+        steps,
+        seed,
+        spread,
+        full,
+        chosen,
+    )
+    return view, read.finish(explain)
+
+
+def _one_of(read: Reader, key: str, options: Sequence[int], default: int) -> int:
+    text = read.take(key)
+    if text is None:
+        return default
+    if text.isdigit() and int(text) in options:
+        return int(text)
+    read.warn(f"ignored {key}={text!r}: choose one of {', '.join(map(str, options))}")
+    return default

@@ -7,6 +7,7 @@ lesson.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import optimizers
@@ -19,6 +20,12 @@ class Preset(NamedTuple):
     title: str
     question: str
     settings: Settings
+
+    def shown_by(self, s: Settings) -> bool:
+        """Whether the view ``s`` is this preset's (the display switches aside)."""
+        from scenarios.query import encode
+
+        return encode(replace(s, show=frozenset())) == encode(self.settings)
 
 
 def _run(name: str, **hparams: float) -> Run:

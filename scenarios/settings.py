@@ -80,6 +80,10 @@ class Settings:
     # the proximal (soft-threshold) step instead of the subgradient
     reg: str = ""
     prox: bool = False
+    # The display switches under the chart that are on: "rules" (the update rules with their
+    # values), "critical" (where each path ended: gradient, Hessian, verdict), "steps" (the
+    # adaptive methods' effective step sizes). They change what is shown, not what is run.
+    show: frozenset[str] = frozenset()
 
     @property
     def stop_rule(self) -> StopRule:

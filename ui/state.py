@@ -1,4 +1,8 @@
-"""Compare-page settings ↔ widget keys in session state (the URL codec lives in `scenarios`)."""
+"""Compare-page settings ↔ widget keys in session state (the URL codec lives in `scenarios`).
+
+`COMPARE` keeps the page's view across pages and in its URL (ui/page_state.py); `write` is
+how that view gets back into the widgets.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from scenarios import CUSTOM, DEFAULT_FORMULA, Settings
 from scenarios.settings import in_domain
 from surfaces.formula import MAX_LENGTH
 from ui.controls import set_value
+from ui.page_state import PageState
 
 FORMULA = "formula"  # the text box, as typed (kept even when it does not compile)
 DOMAIN = ("domain.x0", "domain.x1", "domain.y0", "domain.y1")
@@ -21,7 +26,7 @@ TYPED = "formula.typed"
 _DEFAULT_VALUES = tuple(v for axis in Settings().domain for v in axis)
 
 
-VIEW = "compare.settings"  # the Compare page's current view (scenarios.Settings), for other pages
+SHOW_KEYS = {"rules": "show_rules", "critical": "show_critical", "steps": "show_steps"}
 
 
 def hp_key(optimizer: str, name: str) -> str:
@@ -87,6 +92,17 @@ def write(s: Settings) -> None:
     st.session_state["stop_loss"] = float(s.stop_loss)
     st.session_state["reg"] = s.reg
     st.session_state["prox"] = bool(s.prox)
+    for name, k in SHOW_KEYS.items():
+        st.session_state[k] = name in s.show
+
+
+def shown() -> frozenset[str]:
+    """The display switches under the chart that are on (their keys are read before they are
+    drawn: the view and its link are written first)."""
+    return frozenset(n for n, k in SHOW_KEYS.items() if st.session_state.get(k))
+
+
+COMPARE = PageState("compare", scenarios.decode, scenarios.encode, write)
 
 
 def switch_form(current: str, other: str) -> None:
