@@ -14,8 +14,10 @@ from surfaces._surface import DataTerms, Domain, Kernel, Point, Surface
 from surfaces.formula import FormulaError, from_formula
 from surfaces.regularize import ALPHA as REG_ALPHA
 from surfaces.regularize import PENALTIES, regularize
+from surfaces.spec import CUSTOM, SurfaceSpec, lookup
 
 __all__ = [
+    "CUSTOM",
     "PENALTIES",
     "REGISTRY",
     "REG_ALPHA",
@@ -27,10 +29,12 @@ __all__ = [
     "Point",
     "Registry",
     "Surface",
+    "SurfaceSpec",
     "from_formula",
     "get",
     "grid",
     "grids",
+    "lookup",
     "names",
     "register",
     "regularize",
