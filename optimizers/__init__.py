@@ -27,6 +27,7 @@ from optimizers.engine import (
     vary,
 )
 from optimizers.schedules import Schedule
+from optimizers.spec import RunSpec, StopRule
 
 # The function `sweep` shadows its module's name here; the module is `optimizers.sweep` in
 # sys.modules (importlib.import_module("optimizers.sweep")).
@@ -38,7 +39,9 @@ __all__ = [
     "MAX_STEPS",
     "REGISTRY",
     "Optimizer",
+    "RunSpec",
     "Schedule",
+    "StopRule",
     "Sweep",
     "Trajectory",
     "bucket",

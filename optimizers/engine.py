@@ -1,10 +1,15 @@
 """The trajectory engine: one jitted ``lax.scan`` per (optimizer, surface, step bucket).
 
-Everything a slider moves — hyperparameters, the start, surface parameters (κ, θ), the η_t
-array of the schedule, the noise level and seed, the batch size — is a traced argument, so
-moving it never recompiles. Only structure is static: the optimizer, the surface, whether
-noise is on, whether gradients are taken on sampled batches, and the step count rounded up
-to a power of two (then sliced).
+A run is an optimizer, its hyperparameters and a `RunSpec` (optimizers/spec.py: the surface,
+start, steps, schedule, noise, seed, batch, stopping rule, validated once). Every entry point
+takes the spec first — ``simulate(spec, optimizer, hparams)`` — or, as a thin wrapper, a
+surface and `RunSpec.make`'s keywords.
+
+Everything a slider moves — hyperparameters, the start, surface parameters (κ, θ, α), the η_t
+array of the schedule, the noise level and seed, the batch size — is a traced argument
+(`RunArgs`), so moving it never recompiles. Only structure is static (`Prepared.structure`):
+the optimizer, the surface's kernel, whether noise is on, whether gradients are taken on
+sampled batches, and the step count rounded up to a power of two (then sliced).
 
 On a surface defined by data (``surface.data``), ``batch=b`` takes each step's gradient on b
 examples drawn without replacement (a fresh draw per step, reproducible from the seed): b = n
@@ -20,9 +25,9 @@ regularization at another α) reuses them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as _replace
 from functools import lru_cache, partial
 from typing import NamedTuple
 
@@ -30,18 +35,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import surfaces
 from optimizers import _registry, schedules
 from optimizers._optimizer import Optimizer
+from optimizers.spec import BOUND, MAX_STEPS, RunSpec, box, check_seed
 from surfaces import Kernel, Surface
 
-MAX_STEPS = 100_000  # the engine's hard limit; the app and CLI set lower ones
 MIN_BUCKET = 64
 MAX_SPREAD = 64  # runs in one vmapped spread
-# A point this many domain widths away from the domain's centre counts as diverged: far
-# enough that honest long excursions (an overshooting momentum) are kept, near enough that
-# the loss is still a finite number when it is reported.
-BOUND = 25.0
+
+__all__ = ["BOUND", "MAX_STEPS", "Prepared", "RunArgs", "RunSpec", "Trajectory"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Trajectory:
 
     ``diverged_at`` is the first step whose point or loss is not finite or lies more than
     ``BOUND`` domain widths from the domain: from that row on ``xy`` and ``loss`` are NaN.
+    The fields from ``surface_params`` to ``batch`` repeat ``spec``'s, as plain values.
     """
 
     surface: str
@@ -65,10 +68,19 @@ class Trajectory:
     lr: np.ndarray  # (steps,) η_t used at step t + 1
     diverged_at: int | None
     batch: int | None = None  # examples per gradient on a data surface; None: the exact loss
+    spec: RunSpec | None = None  # the run's configuration, the optimizer and hparams aside
 
     @property
     def steps(self) -> int:
         return len(self.lr)
+
+    def __getstate__(self) -> dict[str, object]:
+        # A spec holding a caller's own Surface (its functions may be local, which do not
+        # pickle) stays behind; specs of registered, typed and regularized surfaces are values.
+        state = dict(self.__dict__)
+        if self.spec is not None and isinstance(self.spec.surface, Surface):
+            state["spec"] = None
+        return state
 
     @property
     def last_finite(self) -> int:
@@ -181,17 +193,34 @@ def _runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool =
     return jax.jit(_run_fn(opt, k, length, noisy, batched), compiler_options=_compiler_options())
 
 
+class RunArgs(NamedTuple):
+    """The traced arguments of a compiled run, in the order the runner takes them: moving any
+    of them reuses the compiled code."""
+
+    x0: np.ndarray  # (2,) the start
+    hparams: dict[str, np.ndarray]  # name -> () (a vmapped one: (K,))
+    surface_params: dict[str, np.ndarray]  # name -> ()
+    mult: np.ndarray  # (length,) the schedule's m(t), η_t = η·m(t); 1 past the last step
+    sigma: np.ndarray  # () the noise's standard deviation
+    seed: np.ndarray  # () uint32 (a spread: (K,))
+    batch: np.ndarray  # () examples per gradient; 0 when the loss is exact
+
+
+_NO_AXES = RunArgs(*[None] * len(RunArgs._fields))
+
+
 @lru_cache(maxsize=64)
 def _batched_runner(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool, over: str):
     """`_runner` vmapped over the seed (``over="seed"``: K runs that differ only in their random
     draws) or over one hyperparameter (``over`` its name: K runs that differ in its value)."""
     run = _run_fn(opt, k, length, noisy, batched)
     if over == "seed":
-        axes = (None, None, None, None, None, 0, None)
+        axes = _NO_AXES._replace(seed=0)
     else:
-        hp_axes = {p.name: (0 if p.name == over else None) for p in opt.hparams}
-        axes = (None, hp_axes, None, None, None, None, None)
-    return jax.jit(jax.vmap(run, in_axes=axes), compiler_options=_compiler_options())
+        axes = _NO_AXES._replace(
+            hparams={p.name: (0 if p.name == over else None) for p in opt.hparams}
+        )
+    return jax.jit(jax.vmap(run, in_axes=tuple(axes)), compiler_options=_compiler_options())
 
 
 @lru_cache(maxsize=64)
@@ -216,44 +245,9 @@ def _compiler_options() -> dict[str, object] | None:
     return {"xla_cpu_use_fusion_emitters": False} if jax.default_backend() == "cpu" else None
 
 
-def _check_start(surface: Surface, start: object) -> tuple[float, float]:
-    try:
-        x, y = (float(v) for v in start)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise ValueError(f"start must be two numbers (x, y), got {start!r}") from None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise ValueError(f"start must be two finite numbers (x, y), got ({x}, {y})")
-    (x0, x1), (y0, y1) = surface.domain
-    lo_x, hi_x = _bounds(x0, x1)
-    lo_y, hi_y = _bounds(y0, y1)
-    if not (lo_x <= x <= hi_x and lo_y <= y <= hi_y):
-        raise ValueError(
-            f"start ({x:g}, {y:g}) is too far from the domain of {surface.name!r}: "
-            f"x must be in [{lo_x:g}, {hi_x:g}], y in [{lo_y:g}, {hi_y:g}]"
-        )
-    return x, y
-
-
-def _bounds(a: float, b: float) -> tuple[float, float]:
-    centre, half = (a + b) / 2.0, (b - a) / 2.0
-    return centre - BOUND * half * 2.0, centre + BOUND * half * 2.0
-
-
-def _box(surface: Surface) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The bounds beyond which a point counts as diverged: ``BOUND`` widths around the domain."""
-    return _box_of(surface.domain)
-
-
-@lru_cache(maxsize=256)
-def _box_of(domain: surfaces.Domain) -> tuple[tuple[float, float], tuple[float, float]]:
-    (x0, x1), (y0, y1) = domain
-    (lx, hx), (ly, hy) = _bounds(x0, x1), _bounds(y0, y1)
-    return (lx, ly), (hx, hy)
-
-
 def _first_divergence(surface: Surface, cols: np.ndarray) -> int | None:
     """The first column of (x, y, f) ``cols`` that is not finite or lies outside the box."""
-    (lx, ly), (hx, hy) = _box(surface)
+    (lx, ly), (hx, hy) = box(surface.domain)
     x, y, f = cols
     # The common case in five contiguous reductions; NaN fails every comparison, so the
     # bounds also catch non-finite points.
@@ -263,279 +257,171 @@ def _first_divergence(surface: Surface, cols: np.ndarray) -> int | None:
     return int(np.argmin(ok))
 
 
-def _check_steps(steps: object) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
-        raise ValueError(f"steps must be a whole number in [1, {MAX_STEPS}], got {steps!r}")
-    if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be in [1, {MAX_STEPS}], got {steps}")
-    return int(steps)
-
-
-def _check_batch(surface: Surface, batch: object) -> int | None:
-    if batch is None:
-        return None
-    if surface.data is None:
-        raise ValueError(
-            f"batch needs a surface defined by data; {surface.name!r} is an analytic function "
-            "(use noise for stochastic gradients there)"
-        )
-    n = surface.data.n
-    if isinstance(batch, bool) or not isinstance(batch, int | np.integer) or not 1 <= batch <= n:
-        raise ValueError(f"batch must be a whole number in [1, {n}] (the data set), got {batch!r}")
-    return int(batch)
-
-
-def _check_noise(noise: object, seed: object) -> tuple[float, int]:
-    try:
-        sigma = float(noise)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"noise must be a number ≥ 0, got {noise!r}") from None
-    if not (math.isfinite(sigma) and 0.0 <= sigma <= 1e6):
-        raise ValueError(f"noise must be in [0, 1e6], got {noise!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be a whole number in [0, 2³²), got {seed!r}")
-    return sigma, int(seed)
-
-
 class Prepared(NamedTuple):
-    """A validated run: the jitted function and its arguments (what `simulate` calls)."""
+    """A validated run: its spec, the surface and optimizer, and the jitted call
+    ``runner(*args)`` that `simulate` makes."""
 
+    spec: RunSpec
     surface: Surface
     optimizer: Optimizer
-    schedule: schedules.Schedule
-    steps: int
     hparams: dict[str, float]
-    surface_params: dict[str, float]
-    schedule_params: dict[str, float]
-    noise: float
-    seed: int
-    batch: int | None
     runner: Callable
-    args: tuple
+    args: RunArgs
+
+    @property
+    def structure(self) -> tuple[Kernel, int, bool, bool]:
+        """What compiled code depends on besides the optimizer: (kernel, scan length, noisy,
+        batched). Everything else is in ``args``."""
+        spec = self.spec
+        return self.surface.kernel, len(self.args.mult), spec.noise > 0.0, spec.batch is not None
+
+
+def as_spec(surface: RunSpec | Surface | str, settings: Mapping[str, object]) -> RunSpec:
+    """The keyword form's spec: ``surface`` itself when it is a `RunSpec` (then no settings
+    may come with it), else ``RunSpec.make(surface, **settings)``."""
+    if isinstance(surface, RunSpec):
+        if settings:
+            raise TypeError(
+                f"a RunSpec carries the run's settings; got {', '.join(sorted(settings))} "
+                "as well: pass spec.replace(...) instead"
+            )
+        return surface
+    return RunSpec.make(surface, **settings)
 
 
 def prepare(
-    surface: Surface | str,
+    surface: RunSpec | Surface | str,
     optimizer: Optimizer | str,
-    *,
-    start: tuple[float, float] | None = None,
-    steps: int = 500,
     hparams: Mapping[str, object] | None = None,
-    surface_params: Mapping[str, object] | None = None,
-    schedule: schedules.Schedule | str = "constant",
-    schedule_params: Mapping[str, object] | None = None,
-    noise: float = 0.0,
-    seed: int = 0,
-    batch: int | None = None,
+    **settings: object,
 ) -> Prepared:
     """Validate everything and build the jitted call; see `simulate` for the arguments."""
-    s = surfaces.get(surface) if isinstance(surface, str) else surface
+    spec = as_spec(surface, settings)
     o = _registry.get(optimizer) if isinstance(optimizer, str) else optimizer
-    sch = schedules.get(schedule) if isinstance(schedule, str) else schedule
-    steps = _check_steps(steps)
     hp = o.resolve_hparams(hparams)
-    sp = s.resolve_params(surface_params)
-    schp = sch.resolve_params(schedule_params)
-    x0 = _check_start(s, s.start if start is None else start)
-    sigma, seed = _check_noise(noise, seed)
-    batch = _check_batch(s, batch)
-
-    length = bucket(steps)
+    s = spec.build()
+    length = bucket(spec.steps)
     dtype = float_dtype()
     mult = np.ones(length, dtype)
-    mult[:steps] = sch.values(1.0, steps, schp)
-    args = (
-        np.asarray(x0, dtype),
-        {k: np.asarray(v, dtype) for k, v in hp.items()},
-        {k: np.asarray(v, dtype) for k, v in sp.items()},
-        mult,
-        np.asarray(sigma, dtype),
-        np.uint32(seed),
-        np.asarray(0 if batch is None else batch, dtype),
+    mult[: spec.steps] = schedules.get(spec.schedule).values(
+        1.0, spec.steps, dict(spec.schedule_params)
     )
-    runner = _runner(o, s.kernel, length, sigma > 0.0, batch is not None)
-    return Prepared(s, o, sch, steps, hp, sp, schp, sigma, seed, batch, runner, args)
+    args = RunArgs(
+        x0=np.asarray(spec.start, dtype),
+        hparams={k: np.asarray(v, dtype) for k, v in hp.items()},
+        surface_params={k: np.asarray(v, dtype) for k, v in spec.surface_params},
+        mult=mult,
+        sigma=np.asarray(spec.noise, dtype),
+        seed=np.uint32(spec.seed),
+        batch=np.asarray(0 if spec.batch is None else spec.batch, dtype),
+    )
+    runner = _runner(o, s.kernel, length, spec.noise > 0.0, spec.batch is not None)
+    return Prepared(spec, s, o, hp, runner, args)
 
 
 def simulate(
-    surface: Surface | str,
+    surface: RunSpec | Surface | str,
     optimizer: Optimizer | str,
-    *,
-    start: tuple[float, float] | None = None,
-    steps: int = 500,
     hparams: Mapping[str, object] | None = None,
-    surface_params: Mapping[str, object] | None = None,
-    schedule: schedules.Schedule | str = "constant",
-    schedule_params: Mapping[str, object] | None = None,
-    noise: float = 0.0,
-    seed: int = 0,
-    batch: int | None = None,
+    **settings: object,
 ) -> Trajectory:
-    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
+    """Run ``optimizer`` with ``hparams`` for the run ``surface`` describes: a `RunSpec`, or a
+    surface (a `Surface`, a `surfaces.SurfaceSpec` or a name) with `RunSpec.make`'s keywords
+    (``start``, ``steps``, ``surface_params``, ``schedule``, ``schedule_params``, ``noise``,
+    ``seed``, ``batch``, ``stop``).
 
     Unspecified hyperparameters, surface parameters and schedule parameters take their
     defaults; an unknown name, an out-of-range or non-finite value raises ``ValueError``
     naming it. Divergence never raises: it is reported in ``diverged_at``. ``batch`` (data
-    surfaces only) takes each gradient on that many sampled examples.
+    surfaces only) takes each gradient on that many sampled examples. The stopping rule is
+    not applied here: `optimizers.stopping.stopped` (t, spec.stop) cuts the path.
     """
-    p = prepare(
-        surface,
-        optimizer,
-        start=start,
-        steps=steps,
-        hparams=hparams,
-        surface_params=surface_params,
-        schedule=schedule,
-        schedule_params=schedule_params,
-        noise=noise,
-        seed=seed,
-        batch=batch,
-    )
-    return _trajectory(p, np.asarray(p.runner(*p.args)), p.seed)
+    p = prepare(surface, optimizer, hparams, **settings)
+    return _trajectory(p, np.asarray(p.runner(*p.args)))
 
 
 def simulate_runs(
-    surface: Surface | str,
+    surface: RunSpec | Surface | str,
     runs: Sequence[tuple[Optimizer | str, Mapping[str, object] | None]],
-    *,
-    start: tuple[float, float] | None = None,
-    steps: int = 500,
-    surface_params: Mapping[str, object] | None = None,
-    schedule: schedules.Schedule | str = "constant",
-    schedule_params: Mapping[str, object] | None = None,
-    noise: float = 0.0,
-    seed: int = 0,
-    batch: int | None = None,
+    **settings: object,
 ) -> list[Trajectory]:
     """Several optimizers on the same surface from the same start, each with its own
     hyperparameters (``runs``: (optimizer, hparams) pairs), in one compiled call: what the
-    Compare page shows. Run ``i`` equals ``simulate(..., optimizer=runs[i][0],
-    hparams=runs[i][1])`` exactly; the group compiles once per set of optimizers (in any
-    order), where ``simulate`` compiles once per optimizer. An optimizer may appear once."""
+    Compare page shows. Run ``i`` equals ``simulate(spec, runs[i][0], runs[i][1])`` exactly;
+    the group compiles once per set of optimizers (in any order), where ``simulate``
+    compiles once per optimizer. An optimizer may appear once."""
     if not runs:
         return []
-    shared = {
-        "start": start,
-        "steps": steps,
-        "surface_params": surface_params,
-        "schedule": schedule,
-        "schedule_params": schedule_params,
-        "noise": noise,
-        "seed": seed,
-        "batch": batch,
-    }
-    prepared = [prepare(surface, o, hparams=hp, **shared) for o, hp in runs]
+    spec = as_spec(surface, settings)
+    prepared = [prepare(spec, o, hp) for o, hp in runs]
     names = [p.optimizer.name for p in prepared]
     if len(set(names)) < len(names):
         raise ValueError(f"each optimizer may appear once in a group, got {names}")
     order = sorted(range(len(prepared)), key=lambda i: names[i])  # one compile per set
     first = prepared[0]
-    run = _group_runner(
-        tuple(prepared[i].optimizer for i in order),
-        first.surface.kernel,
-        len(first.args[3]),
-        first.noise > 0.0,
-        first.batch is not None,
-    )
-    cols = run(first.args[0], tuple(prepared[i].args[1] for i in order), *first.args[2:])
+    run = _group_runner(tuple(prepared[i].optimizer for i in order), *first.structure)
+    hps = tuple(prepared[i].args.hparams for i in order)
+    cols = run(*first.args._replace(hparams=hps))
     by_run = dict(zip(order, cols, strict=True))
-    return [_trajectory(p, np.asarray(by_run[i]), p.seed) for i, p in enumerate(prepared)]
+    return [_trajectory(p, np.asarray(by_run[i])) for i, p in enumerate(prepared)]
 
 
 def spread(
-    surface: Surface | str,
+    surface: RunSpec | Surface | str,
     optimizer: Optimizer | str,
+    hparams: Mapping[str, object] | None = None,
     *,
     seeds: Sequence[int],
-    start: tuple[float, float] | None = None,
-    steps: int = 500,
-    hparams: Mapping[str, object] | None = None,
-    surface_params: Mapping[str, object] | None = None,
-    schedule: schedules.Schedule | str = "constant",
-    schedule_params: Mapping[str, object] | None = None,
-    noise: float = 0.0,
-    batch: int | None = None,
+    **settings: object,
 ) -> list[Trajectory]:
     """The same run once per seed, in one vmapped call: how much the random draws (sampled
-    batches, gradient noise) move the path. Run ``i`` equals ``simulate(..., seed=seeds[i])``."""
+    batches, gradient noise) move the path. Run ``i`` equals ``simulate(spec.replace(seed=
+    seeds[i]), ...)``; the spec's own seed is not used."""
+    if "seed" in settings:
+        raise TypeError("spread takes its seeds as seeds=[...], not seed=")
     seeds = list(seeds)
     if not 1 <= len(seeds) <= MAX_SPREAD:
         raise ValueError(f"seeds must hold 1 to {MAX_SPREAD} seeds, got {len(seeds)}")
-    p = prepare(
-        surface,
-        optimizer,
-        start=start,
-        steps=steps,
-        hparams=hparams,
-        surface_params=surface_params,
-        schedule=schedule,
-        schedule_params=schedule_params,
-        noise=noise,
-        seed=seeds[0],
-        batch=batch,
-    )
-    checked = [_check_noise(noise, s)[1] for s in seeds]
-    length = len(p.args[3])
-    run = _batched_runner(
-        p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None, "seed"
-    )
-    args = (*p.args[:5], np.asarray(checked, np.uint32), p.args[6])
-    cols = np.asarray(run(*args))
-    return [_trajectory(p, cols[k], seed) for k, seed in enumerate(checked)]
+    checked = [check_seed(s) for s in seeds]
+    p = prepare(surface, optimizer, hparams, **settings)
+    run = _batched_runner(p.optimizer, *p.structure, "seed")
+    cols = np.asarray(run(*p.args._replace(seed=np.asarray(checked, np.uint32))))
+    # each seed was checked above: the spec of run k is the shared one with its seed
+    return [
+        _trajectory(p._replace(spec=_replace(p.spec, seed=seed)), cols[k])
+        for k, seed in enumerate(checked)
+    ]
 
 
 def vary(
-    surface: Surface | str,
+    surface: RunSpec | Surface | str,
     optimizer: Optimizer | str,
+    hparams: Mapping[str, object] | None = None,
     *,
     param: str,
     values: Sequence[float],
-    start: tuple[float, float] | None = None,
-    steps: int = 500,
-    hparams: Mapping[str, object] | None = None,
-    surface_params: Mapping[str, object] | None = None,
-    schedule: schedules.Schedule | str = "constant",
-    schedule_params: Mapping[str, object] | None = None,
-    noise: float = 0.0,
-    seed: int = 0,
-    batch: int | None = None,
+    **settings: object,
 ) -> list[Trajectory]:
     """The same run once per value of the hyperparameter ``param``, in one vmapped call: what
-    the neighbouring positions of its slider would show. Run ``i`` equals ``simulate(...,
-    hparams={**hparams, param: values[i]})`` up to float rounding. Each value is checked like
-    any hyperparameter; a count other than the last call's compiles once for that count."""
+    the neighbouring positions of its slider would show. Run ``i`` equals ``simulate(spec,
+    optimizer, {**hparams, param: values[i]})`` up to float rounding. Each value is checked
+    like any hyperparameter; a count other than the last call's compiles once for that count."""
     values = list(values)
     if not 1 <= len(values) <= MAX_SPREAD:
         raise ValueError(f"values must hold 1 to {MAX_SPREAD} values, got {len(values)}")
-    p = prepare(
-        surface,
-        optimizer,
-        start=start,
-        steps=steps,
-        hparams={**(hparams or {}), param: values[0]},
-        surface_params=surface_params,
-        schedule=schedule,
-        schedule_params=schedule_params,
-        noise=noise,
-        seed=seed,
-        batch=batch,
-    )
+    p = prepare(surface, optimizer, {**(hparams or {}), param: values[0]}, **settings)
     checked = [p.optimizer.resolve_hparams({**p.hparams, param: v})[param] for v in values]
-    dtype = float_dtype()
-    hp = {**p.args[1], param: np.asarray(checked, dtype)}
-    length = len(p.args[3])
-    run = _batched_runner(
-        p.optimizer, p.surface.kernel, length, p.noise > 0.0, p.batch is not None, param
-    )
-    cols = np.asarray(run(p.args[0], hp, *p.args[2:]))
+    hp = {**p.args.hparams, param: np.asarray(checked, float_dtype())}
+    run = _batched_runner(p.optimizer, *p.structure, param)
+    cols = np.asarray(run(*p.args._replace(hparams=hp)))
     return [
-        _trajectory(p._replace(hparams={**p.hparams, param: v}), cols[k], p.seed)
+        _trajectory(p._replace(hparams={**p.hparams, param: v}), cols[k])
         for k, v in enumerate(checked)
     ]
 
 
-def _trajectory(p: Prepared, cols: np.ndarray, seed: int) -> Trajectory:
-    n = p.steps
+def _trajectory(p: Prepared, cols: np.ndarray) -> Trajectory:
+    spec, n = p.spec, p.spec.steps
     cols = cols[:, : n + 1]  # x, y, f
     xy, loss = cols[:2].T.copy(), cols[2].copy()
     diverged_at = _first_divergence(p.surface, cols)
@@ -546,14 +432,15 @@ def _trajectory(p: Prepared, cols: np.ndarray, seed: int) -> Trajectory:
         surface=p.surface.name,
         optimizer=p.optimizer.name,
         hparams=p.hparams,
-        surface_params=p.surface_params,
-        schedule=p.schedule.name,
-        schedule_params=p.schedule_params,
-        noise=p.noise,
-        seed=seed,
+        surface_params=dict(spec.surface_params),
+        schedule=spec.schedule,
+        schedule_params=dict(spec.schedule_params),
+        noise=spec.noise,
+        seed=spec.seed,
         xy=xy,
         loss=loss,
-        lr=p.hparams["lr"] * p.args[3][:n],
+        lr=p.hparams["lr"] * p.args.mult[:n],
         diverged_at=diverged_at,
-        batch=p.batch,
+        batch=spec.batch,
+        spec=spec,
     )

@@ -11,8 +11,7 @@ point, even when the optimizer saw noisy gradients: the rule asks whether the po
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache, partial
 
 import jax
@@ -20,23 +19,8 @@ import numpy as np
 
 import surfaces
 from optimizers.engine import Trajectory, bucket, float_dtype
+from optimizers.spec import StopRule  # part of a run's spec; applied here
 from surfaces import Kernel, Surface
-
-
-@dataclass(frozen=True)
-class StopRule:
-    grad_tol: float | None = None
-    loss_tol: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("grad_tol", "loss_tol"):
-            v = getattr(self, name)
-            if v is not None and not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
-                raise ValueError(f"{name} must be a positive finite number or None, got {v!r}")
-
-    @property
-    def active(self) -> bool:
-        return self.grad_tol is not None or self.loss_tol is not None
 
 
 @lru_cache(maxsize=64)

@@ -23,14 +23,18 @@ per block (found from the jaxprs of ``init`` and ``update``). Divergence and ``h
 live in the carry; nothing is written per step but the path rows. With several JAX
 devices the blocks are spread over them (``jax.shard_map`` over a one-axis mesh).
 Hyperparameter values, starts, surface parameters, the schedule's multipliers, the step
-count and ``tol`` are traced, so changing them never recompiles; one compile per
-(optimizer, surface, step bucket, padded size, number of path points, devices, which
-hyperparameters vary).
+count, ``tol``, f* and the divergence box are traced, so changing them never recompiles; one
+compile per (optimizer, surface kernel, step bucket, padded size, number of path points,
+devices, which hyperparameters vary). Keyed on ``surface.kernel``, not the surface: the same
+regularization at another α (other minima, another f*) or a typed formula over another domain
+reuses the compiled sweep.
 
-Gradient noise, sampled batches (``batch`` on a data surface) and proximal steps (L1 with
-``prox``, surfaces/regularize.py) are not offered here: a sweep is deterministic, with exact
-gradients of ``surface.expr`` (use `simulate` for those; a surface with a proximal step is
-refused).
+The shared settings come as a `RunSpec` (or its keywords: ``steps`` defaults to
+``SWEEP_STEPS`` there); its start is the default of ``starts``. Gradient noise, sampled
+batches (``batch`` on a data surface) and proximal steps (L1 with ``prox``,
+surfaces/regularize.py) are not offered here: a sweep is deterministic, with exact gradients
+of ``surface.expr`` (use `simulate` or `spread` for those; such a spec is refused). The L1
+subgradient and L2 penalties are smooth enough to sweep.
 """
 
 from __future__ import annotations
@@ -49,8 +53,10 @@ from jax.sharding import PartitionSpec as P
 import surfaces
 from optimizers import _registry, engine, metrics, schedules
 from optimizers._optimizer import Optimizer
+from optimizers.spec import RunSpec, box
 from surfaces import Param, Surface
 
+SWEEP_STEPS = 1000  # the keyword form's default step count
 MAX_CONFIGS = 1_000_000  # N above this is refused: split the sweep
 MAX_PATH_POINTS = 10_000  # per configuration
 MAX_PATH_VALUES = 2**26  # N × path_points: 64 Mi points, 512 MiB of float32 paths
@@ -85,6 +91,7 @@ class Sweep:
     hit_at: np.ndarray  # (N,) int: first row with f − f* ≤ tol, −1 when none or no tol
     paths: np.ndarray | None  # (N, path_points, 2), NaN from diverged_at on
     path_steps: np.ndarray | None  # (path_points,) the step of each path row
+    spec: RunSpec | None = None  # the shared settings (its start: the default of starts)
 
     @property
     def n(self) -> int:
@@ -114,7 +121,7 @@ def _check_starts(surface: Surface, starts: object) -> np.ndarray:
     if bad.any():
         i = int(np.argmax(bad))
         raise ValueError(f"starts must be finite; row {i} is ({a[i, 0]}, {a[i, 1]})")
-    (lx, ly), (hx, hy) = engine._box(surface)
+    (lx, ly), (hx, hy) = box(surface.domain)
     out = (a[:, 0] < lx) | (a[:, 0] > hx) | (a[:, 1] < ly) | (a[:, 1] > hy)
     if out.any():
         i = int(np.argmax(out))
@@ -331,7 +338,7 @@ def _carry_axes(init, step, x0, varied, shared, others):
 @lru_cache(maxsize=128)
 def _runner(
     opt: Optimizer,
-    surface: Surface,
+    k: surfaces.Kernel,
     length: int,
     size: int,
     block: int,
@@ -344,14 +351,14 @@ def _runner(
 
     Arguments: starts (size, 2); ``varied`` hyperparameters {name: (size,)}; ``shared`` ones
     {name: ()}; surface parameters {name: ()}; the schedule's multipliers (length,); the
-    segment boundaries ``marks`` (segments + 1,); tol ().
+    segment boundaries ``marks`` (segments + 1,); ``limits`` (6,): the divergence box (lx,
+    ly, hx, hy), f* and tol, traced so that another α or domain reuses the compiled sweep.
     """
-    (lx, ly), (hx, hy) = engine._box(surface)
-    f_min = 0.0 if surface.f_min is None else float(surface.f_min)
 
-    def check(t, x, loss, div_at, hit_at, tol):
+    def check(t, x, loss, div_at, hit_at, limits):
         # engine._first_divergence's rule; NaN fails every comparison. Each record is the
         # minimum over the steps that qualify (NEVER when none): cheaper than a select.
+        lx, ly, hx, hy, f_min, tol = (limits[i] for i in range(6))
         ok = jnp.isfinite(loss) & (x[0] >= lx) & (x[0] <= hx) & (x[1] >= ly) & (x[1] <= hy)
         div_at = jnp.minimum(div_at, jnp.where(ok, NEVER, t))
         if track_hit:
@@ -360,31 +367,31 @@ def _runner(
         return div_at, hit_at
 
     def loss_fn(sp):
-        return partial(surface.expr, **sp) if sp else surface.expr
+        return partial(k.expr, **sp) if sp else k.expr
 
     def init_one(x0, varied, shared):
         never = jnp.array(NEVER, jnp.int32)
         return x0, opt.init(x0, shared | varied), never, never
 
-    def update_one(carry, loss, g, varied, t, shared, sp, mult, tol):
+    def update_one(carry, loss, g, varied, t, shared, sp, mult, limits):
         """One configuration's step given f(x) and ∇f(x), exactly `simulate`'s."""
         x, state, div_at, hit_at = carry
         hp = shared | varied
-        div_at, hit_at = check(t, x, loss, div_at, hit_at, tol)
+        div_at, hit_at = check(t, x, loss, div_at, hit_at, limits)
         direction, state = opt.update(g, state, x, hp, loss_fn(sp))
         return x - hp["lr"] * mult[t] * direction, state, div_at, hit_at
 
-    def step_one(carry, varied, t, shared, sp, mult, tol):
+    def step_one(carry, varied, t, shared, sp, mult, limits):
         """One configuration's whole step (what `_carry_axes` reads; the loop runs `step`)."""
         loss, g = jax.value_and_grad(loss_fn(sp))(carry[0])
-        return update_one(carry, loss, g, varied, t, shared, sp, mult, tol)
+        return update_one(carry, loss, g, varied, t, shared, sp, mult, limits)
 
-    def finish_one(x, div_at, hit_at, sp, t, tol):
+    def finish_one(x, div_at, hit_at, sp, t, limits):
         loss = loss_fn(sp)(x)
-        div_at, hit_at = check(t, x, loss, div_at, hit_at, tol)
+        div_at, hit_at = check(t, x, loss, div_at, hit_at, limits)
         return loss, jnp.where(div_at == NEVER, -1, div_at), jnp.where(hit_at == NEVER, -1, hit_at)
 
-    def run_block(x0, varied, shared, sp, mult, marks, tol):
+    def run_block(x0, varied, shared, sp, mult, marks, limits):
         """One block, configurations on the last axis: x0 (2, block), varied {name: (block,)}.
 
         The loop over steps runs outside the vmap, so every carried array keeps the block on
@@ -397,14 +404,14 @@ def _runner(
             x0[:, 0],
             {k: v[0] for k, v in varied.items()},
             shared,
-            (jnp.int32(0), shared, sp, mult, tol),
+            (jnp.int32(0), shared, sp, mult, limits),
         )
         carry = jax.vmap(init_one, in_axes=(-1, -1, None), out_axes=axes)(x0, varied, shared)
         update = jax.vmap(
             update_one, in_axes=(axes, -1, -1, -1, None, None, None, None, None), out_axes=axes
         )
 
-        def step(carry, varied, t, shared, sp, mult, tol):
+        def step(carry, varied, t, shared, sp, mult, limits):
             # f and ∇f for the whole block, x as (2, block) rows: configurations are
             # independent, so the gradient of the sum is each one's own gradient, and the
             # pads that transpose f's ``x, y = xy`` stay in the rows' layout. Differentiating
@@ -417,13 +424,13 @@ def _runner(
                 return jnp.sum(losses), losses
 
             g, loss = jax.grad(total, has_aux=True)(carry[0])
-            return update(carry, loss, g, varied, t, shared, sp, mult, tol)
+            return update(carry, loss, g, varied, t, shared, sp, mult, limits)
 
         def segment(carry, k):
             carry = jax.lax.fori_loop(
                 marks[k],
                 marks[k + 1],
-                lambda t, c: step(c, varied, t, shared, sp, mult, tol),
+                lambda t, c: step(c, varied, t, shared, sp, mult, limits),
                 carry,
             )
             return carry, carry[0] if record else None
@@ -431,10 +438,10 @@ def _runner(
         (x, _, div_at, hit_at), rows = jax.lax.scan(segment, carry, jnp.arange(segments))
         # hit_at stays a scalar when tol is not tracked: vmap broadcasts it back to the block
         finish = jax.vmap(finish_one, in_axes=(-1, axes[2], axes[3], None, None, None))
-        loss, div_at, hit_at = finish(x, div_at, hit_at, sp, marks[-1], tol)
+        loss, div_at, hit_at = finish(x, div_at, hit_at, sp, marks[-1], limits)
         return x, loss, div_at, hit_at, rows  # rows (segments, 2, block)
 
-    def run(x0, varied, shared, sp, mult, marks, tol):
+    def run(x0, varied, shared, sp, mult, marks, limits):
         """Blocks in sequence: (configs, ...) in, (configs, ...) out; paths (segments, configs, 2)."""
         n = x0.shape[0]
         nb = n // block
@@ -444,11 +451,11 @@ def _runner(
         )
         if nb == 1:  # one block: no loop around it (less to compile)
             out = run_block(
-                xs[0][0], {k: v[0] for k, v in xs[1].items()}, shared, sp, mult, marks, tol
+                xs[0][0], {k: v[0] for k, v in xs[1].items()}, shared, sp, mult, marks, limits
             )
             out = jax.tree.map(lambda a: a[None], out)
         else:
-            out = jax.lax.map(lambda a: run_block(*a, shared, sp, mult, marks, tol), xs)
+            out = jax.lax.map(lambda a: run_block(*a, shared, sp, mult, marks, limits), xs)
         x, loss, div_at, hit_at, rows = out
         flat = (
             jnp.transpose(x, (0, 2, 1)).reshape(n, 2),
@@ -477,47 +484,50 @@ def _runner(
 
 
 def sweep(
-    surface: Surface | str,
+    surface: RunSpec | Surface | str,
     optimizer: Optimizer | str,
     *,
-    starts: object,
+    starts: object = None,
     hparams: Mapping[str, object] | None = None,
-    steps: int = 1000,
-    surface_params: Mapping[str, object] | None = None,
-    schedule: schedules.Schedule | str = "constant",
-    schedule_params: Mapping[str, object] | None = None,
     tol: float | None = None,
     path_points: int = 0,
     chunk: int | None = None,
     devices: Sequence[jax.Device] | None = None,
+    **settings: object,
 ) -> Sweep:
-    """Run ``optimizer`` on ``surface`` for N configurations at once.
+    """Run ``optimizer`` for N configurations at once, sharing the rest of the run ``surface``
+    describes: a `RunSpec`, or a surface with `RunSpec.make`'s keywords (``steps`` defaults to
+    ``SWEEP_STEPS`` here; ``surface_params``, ``schedule``, ``schedule_params``).
 
-    ``starts`` is one (x, y) point, shared by all, or an (N, 2) array; each hyperparameter
-    is a scalar, shared, or an array of N values; unspecified ones take their defaults.
-    Surface parameters and the schedule are shared by all N. ``tol`` records ``hit_at``, the
-    first step t with f(x_t) − f* ≤ tol (the surface must know f*). ``path_points`` > 1 also
-    keeps each path at that many evenly spaced steps, 0 and ``steps`` included.
-    ``chunk`` caps the configurations per device call (memory); results do not depend on
-    it, nor on ``devices`` (default: all of ``jax.devices()``, sharded when more than one).
+    ``starts`` is one (x, y) point, shared by all, or an (N, 2) array (default: the spec's
+    start); each hyperparameter is a scalar, shared, or an array of N values; unspecified ones
+    take their defaults. ``tol`` records ``hit_at``, the first step t with f(x_t) − f* ≤ tol
+    (the surface must know f*). ``path_points`` > 1 also keeps each path at that many evenly
+    spaced steps, 0 and ``steps`` included. ``chunk`` caps the configurations per device call
+    (memory); results do not depend on it, nor on ``devices`` (default: all of
+    ``jax.devices()``, sharded when more than one).
 
     Every value is checked, arrays element by element: a bad one is a ``ValueError`` naming
     the parameter (and the index). N is at most ``MAX_CONFIGS``. Divergence never raises.
     """
-    s = surfaces.get(surface) if isinstance(surface, str) else surface
+    if not isinstance(surface, RunSpec):
+        settings.setdefault("steps", SWEEP_STEPS)
+    spec = engine.as_spec(surface, settings)
+    s = spec.build()
     if s.prox is not None:
         raise ValueError(
             f"surface {s.name!r} takes a proximal step after each update, which sweeps do not "
             "run: use simulate, or the regularization without the proximal step"
         )
+    if spec.noise > 0.0 or spec.batch is not None:
+        raise ValueError(
+            "a sweep runs exact gradients: noise and batch are not offered here (use spread)"
+        )
     o = _registry.get(optimizer) if isinstance(optimizer, str) else optimizer
-    sch = schedules.get(schedule) if isinstance(schedule, str) else schedule
-    steps = engine._check_steps(steps)
-    x0 = _check_starts(s, starts)
+    steps = spec.steps
+    x0 = _check_starts(s, spec.start if starts is None else starts)
     hp = _check_hparams(o, hparams)
     n = _common_n(x0, hp)
-    sp = s.resolve_params(surface_params)
-    schp = sch.resolve_params(schedule_params)
     tol = _check_tol(s, tol)
     points = _check_path_points(path_points, steps, n)
     if chunk is None:
@@ -538,15 +548,18 @@ def sweep(
     length = engine.bucket(steps)
     dtype = engine.float_dtype()
     mult = np.ones(length, dtype)
-    mult[:steps] = sch.values(1.0, steps, schp)
-    runner = _runner(o, s, length, size, block, len(marks) - 1, bool(points), tol is not None, devs)
+    mult[:steps] = schedules.get(spec.schedule).values(1.0, steps, dict(spec.schedule_params))
+    track = tol is not None
+    runner = _runner(o, s.kernel, length, size, block, len(marks) - 1, bool(points), track, devs)
     varied = {k: hp_n[k] for k, v in hp.items() if isinstance(v, np.ndarray)}
+    (lx, ly), (hx, hy) = box(s.domain)
+    f_min = 0.0 if s.f_min is None else s.f_min
     shared = (
         {k: np.asarray(v, dtype) for k, v in hp.items() if not isinstance(v, np.ndarray)},
-        {k: np.asarray(v, dtype) for k, v in sp.items()},
+        {k: np.asarray(v, dtype) for k, v in spec.surface_params},
         mult,
         marks.astype(np.int32),
-        np.asarray(0.0 if tol is None else tol, dtype),
+        np.array([lx, ly, hx, hy, f_min, 0.0 if tol is None else tol], dtype),
     )
     final, loss, div_at, hit_at, rows = _run_calls(
         runner, _placer(devs), shared, starts_n, varied, calls, size, dtype
@@ -568,9 +581,9 @@ def sweep(
         steps=steps,
         hparams={k: np.array(v) for k, v in hp_n.items()},
         starts=np.array(starts_n),
-        surface_params=sp,
-        schedule=sch.name,
-        schedule_params=schp,
+        surface_params=dict(spec.surface_params),
+        schedule=spec.schedule,
+        schedule_params=dict(spec.schedule_params),
         tol=tol,
         final=final,
         loss=loss,
@@ -578,6 +591,7 @@ def sweep(
         hit_at=hit_at,
         paths=paths,
         path_steps=path_steps,
+        spec=spec,
     )
 
 
