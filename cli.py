@@ -378,41 +378,56 @@ def _domain(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
     return (x0, x1), (y0, y1)
 
 
-def _surface(args: argparse.Namespace) -> surfaces.Surface:
-    """The registered surface named by --surface, or the one --formula types; regularized
-    when --reg is given."""
+def _surface_spec(args: argparse.Namespace) -> surfaces.SurfaceSpec:
+    """The surface --surface names or --formula types (over --domain), with the penalty of
+    --reg, --alpha and --prox."""
+    if args.reg is None and (args.alpha is not None or args.prox):
+        raise UsageError(f"--alpha and --prox go with --reg {'|'.join(PENALTIES.names())}")
+    if args.reg is not None and args.prox and PENALTIES.get(args.reg).prox is None:
+        raise UsageError(f"--prox goes with --reg l1 only, not --reg {args.reg}")
+    alpha = ALPHA.default if args.alpha is None else args.alpha
+    if args.reg is not None:
+        try:
+            ALPHA.check(alpha)
+        except ValueError:
+            raise UsageError(
+                f"--alpha must be a number in {ALPHA.range_text}, got {alpha:g}"
+            ) from None
+    penalty = {"reg": args.reg or "", "alpha": alpha, "prox": args.prox}
     if args.formula is None:
         if args.domain is not None:
             raise UsageError("--domain goes with --formula; a named surface has its own")
         try:
-            base = surfaces.get(args.surface)
+            return surfaces.SurfaceSpec(args.surface, **penalty)
         except KeyError as e:  # e.args[0]: str(KeyError) would wrap the message in quotes
             raise UsageError(e.args[0]) from None
-    else:
-        try:
-            base = surfaces.from_formula(args.formula, domain=args.domain, start=args.start)
-        except ValueError as e:  # FormulaError names the position; a bad domain or start too
-            raise UsageError(f"--formula: {e}") from None
-    return _regularized(args, base)
+    try:
+        # from_formula also holds a given start inside the domain (the engine's own bound is
+        # looser): a typed surface has no map beyond the one it was given
+        surfaces.from_formula(args.formula, domain=args.domain, start=args.start)
+        return surfaces.SurfaceSpec(surfaces.CUSTOM, args.formula, args.domain, **penalty)
+    except ValueError as e:  # FormulaError names the position; a bad domain or start too
+        raise UsageError(f"--formula: {e}") from None
 
 
-def _regularized(args: argparse.Namespace, base: surfaces.Surface) -> surfaces.Surface:
-    if args.reg is None:
-        if args.alpha is not None or args.prox:
-            raise UsageError(f"--alpha and --prox go with --reg {'|'.join(PENALTIES.names())}")
-        return base
-    if args.prox and PENALTIES.get(args.reg).prox is None:
-        raise UsageError(f"--prox goes with --reg l1 only, not --reg {args.reg}")
-    alpha = ALPHA.default if args.alpha is None else args.alpha
+def _run_spec(args: argparse.Namespace, batch: int | None = None) -> optimizers.RunSpec:
+    """The `RunSpec` of the path options: the same value the app and the engine use."""
+    surface = _surface_spec(args)
     try:
-        ALPHA.check(alpha)
-    except ValueError:
-        raise UsageError(f"--alpha must be a number in {ALPHA.range_text}, got {alpha:g}") from None
-    try:
-        return surfaces.regularize(
-            base, args.reg, alpha, prox=args.prox, params=_numbers(args.surface_params)
+        return optimizers.RunSpec.make(
+            surface,
+            start=args.start,
+            steps=args.steps,
+            surface_params=_numbers(args.surface_params),
+            schedule=args.schedule,
+            schedule_params=_numbers(args.schedule_params),
+            noise=args.noise,
+            seed=args.seed,
+            batch=batch,
         )
-    except ValueError as e:  # a surface parameter: the registry names it and its range
+    except KeyError as e:  # an unknown schedule
+        raise UsageError(e.args[0]) from None
+    except ValueError as e:  # the spec names the parameter and its range
         raise UsageError(str(e)) from None
 
 
@@ -439,30 +454,16 @@ def _numbers(pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    surface = _surface(args)
+    spec = _run_spec(args, batch=args.batch)
     try:
         optimizer = optimizers.get(args.optimizer)
-        schedule = optimizers.schedules.get(args.schedule)
     except KeyError as e:  # e.args[0]: str(KeyError) would wrap the message in quotes
         raise UsageError(e.args[0]) from None
-    start = surface.start if args.start is None else args.start
     try:
-        t = optimizers.simulate(
-            surface,
-            optimizer,
-            start=start,
-            steps=args.steps,
-            hparams=_numbers(args.hparams),
-            surface_params=_numbers(args.surface_params),
-            schedule=schedule,
-            schedule_params=_numbers(args.schedule_params),
-            noise=args.noise,
-            seed=args.seed,
-            batch=args.batch,
-        )
+        t = optimizers.simulate(spec, optimizer, _numbers(args.hparams))
     except ValueError as e:  # the engine names the parameter and its range
         raise UsageError(str(e)) from None
-    sys.stdout.write(_as_json(t, start) if args.format == "json" else _as_csv(t))
+    sys.stdout.write(_as_json(t, spec.start) if args.format == "json" else _as_csv(t))
     return 0
 
 
@@ -505,10 +506,6 @@ def _as_csv(t: optimizers.Trajectory) -> str:
     columns = (_decimals(t.xy[:, 0]), _decimals(t.xy[:, 1]), _decimals(t.loss), lr)
     writer.writerows(zip(range(t.steps + 1), *columns, strict=True))
     return buffer.getvalue()
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 # ----------------------------------------------------------------------------------- gif
@@ -573,27 +570,27 @@ def _gif(args: argparse.Namespace) -> int:
                 f"--set {key}={value}: write OPTIMIZER.NAME=VALUE for one of {','.join(names)}"
             )
         per_optimizer[opt].append((name, value))
-    surface = _surface(args)
+    spec = _run_spec(args)
     try:
-        optimizers.schedules.get(args.schedule)
         for n in names:
             optimizers.get(n)
     except KeyError as e:
         raise UsageError(e.args[0]) from None
+    surface = spec.build()
     try:
         settings = scenarios.Settings(
             surface=surface.name,
-            surface_params=surface.resolve_params(_numbers(args.surface_params)),
-            start=surface.start if args.start is None else args.start,
-            steps=args.steps,
+            surface_params=dict(spec.surface_params),
+            start=spec.start,
+            steps=spec.steps,
             runs=tuple(
                 scenarios.Run(n, optimizers.get(n).resolve_hparams(_numbers(per_optimizer[n])))
                 for n in names
             ),
-            schedule=args.schedule,
-            schedule_params=_numbers(args.schedule_params),
-            noise=args.noise,
-            seed=args.seed,
+            schedule=spec.schedule,
+            schedule_params=dict(spec.schedule_params),
+            noise=spec.noise,
+            seed=spec.seed,
         )
         data = export.gif_bytes(
             settings, frames=args.frames, fps=args.fps, size=args.size, surface=surface
@@ -607,3 +604,8 @@ def _gif(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.out}: {e.strerror}") from None
     print(f"wrote {args.out}: {len(data) / 1024:.0f} KB, {args.size[0]}x{args.size[1]}")
     return 0
+
+
+# Last, so that `python cli.py` and `python -m cli` see every subcommand's `_add_<name>`.
+if __name__ == "__main__":
+    raise SystemExit(main())

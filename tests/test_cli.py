@@ -143,6 +143,33 @@ def test_console_script_runs():
     assert "Optimizers (" in done.stdout and "Schedules (" in done.stdout
 
 
+def _console_script() -> str:
+    script = Path(sys.executable).with_name("optiscape")
+    return str(script) if script.exists() else shutil.which("optiscape") or "optiscape"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["run", "--surface=booth", "--optimizer=sgd", "--steps=5", "--format=csv"]],
+)
+def test_the_three_front_doors_behave_the_same(argv):
+    """`python cli.py`, `python -m cli` and `optiscape` (cli.py's __main__ block once ran
+    before the gif command was defined: NameError: _add_gif)."""
+    root = Path(cli.__file__).parent
+    doors = [
+        [sys.executable, str(root / "cli.py")],
+        [sys.executable, "-m", "cli"],
+        [_console_script()],
+    ]
+    done = [
+        subprocess.run([*door, *argv], capture_output=True, text=True, timeout=120, cwd=root)
+        for door in doors
+    ]
+    for d in done:
+        assert (d.returncode, d.stderr) == (0, ""), d.stderr
+    assert done[0].stdout == done[1].stdout == done[2].stdout != ""
+
+
 # ----------------------------------------------------------------------------------- run
 
 
