@@ -266,11 +266,9 @@ def from_preset(p: DataPreset, base: DataView | None = None) -> DataView:
 
 
 def encode(v: DataView) -> dict[str, str]:
-    q = {"model": v.model}
-    if v.model == "regression":
-        q["std"] = "1" if v.standardize else "0"
-    if v.model == "neuron":
-        q["act"], q["loss"] = v.activation, v.loss
+    # the other models' choices too: switching model in an opened link finds them as left
+    q = {"model": v.model, "std": "1" if v.standardize else "0"}
+    q["act"], q["loss"] = v.activation, v.loss
     q.update(
         {
             "opt": v.optimizer,
@@ -291,11 +289,9 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[DataView, list[str
     read = Reader(query)
     d = DataView()
     model = read.choice("model", MODELS, d.model, "model")
-    standardize = read.flag("std", d.standardize) if model == "regression" else d.standardize
-    activation, loss = d.activation, d.loss
-    if model == "neuron":
-        activation = read.choice("act", neuron.ACTIVATIONS, d.activation, "activation")
-        loss = read.choice("loss", neuron.LOSSES, d.loss, "loss")
+    standardize = read.flag("std", d.standardize)
+    activation = read.choice("act", neuron.ACTIVATIONS, d.activation, "activation")
+    loss = read.choice("loss", neuron.LOSSES, d.loss, "loss")
     optimizer, hparams = read_optimizer(read, "opt", d.optimizer, optimizer_names(), d.hparams)
     batch = _one_of(read, "batch", BATCHES, d.batch)
     steps = int(read.scalar("steps", STEPS, d.steps))
@@ -304,13 +300,6 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[DataView, list[str
     full = read.flag("full", d.full)
     names = tuple(p.name for p in DATA_PRESETS)
     chosen = read.choice("preset", names, "", "preset")
-
-    def explain(key: str) -> str | None:
-        if key == "std":
-            return "it goes with model=regression only"
-        if key in ("act", "loss"):
-            return "it goes with model=neuron only"
-        return None
 
     view = DataView(
         model,
@@ -326,7 +315,7 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[DataView, list[str
         full,
         chosen,
     )
-    return view, read.finish(explain)
+    return view, read.finish()
 
 
 def _one_of(read: Reader, key: str, options: Sequence[int], default: int) -> int:
