@@ -214,7 +214,7 @@ def page() -> None:
     main = cached_data.run(r)
     n = surface.data.n
     full = cached_data.run(r, batch=n, seed=0) if show_full else None
-    _, uri, click_grid = cached.map_layers(r.surface, cached.key(r.surface_params))
+    _, uri, click_grid = cached.map_layers(surfaces.SurfaceSpec(r.surface), r.surface_params)
     view = compare.MapView(
         surface.domain, uri, surface.minima, surface.start, surface.f_min, click_grid
     )

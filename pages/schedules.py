@@ -96,26 +96,8 @@ def page() -> None:
         st.info("Choose one or more schedules in the sidebar.")
         return
 
-    runs = [
-        (
-            n,
-            p,
-            cached.trajectory(
-                surface.name,
-                opt.name,
-                surface.start,
-                steps,
-                cached.key(hp),
-                cached.key(sp),
-                n,
-                cached.key(p),
-                0.0,
-                0,
-            ),
-        )
-        for n, p in chosen.items()
-    ]
-    _, uri, click_grid = cached.map_layers(surface.name, cached.key(sp))
+    runs = [(n, p, cached.trajectory(spec, opt.name, hp)) for n, p, spec in schedule_runs.specs(v)]
+    _, uri, click_grid = cached.map_layers(surfaces.SurfaceSpec(surface.name), sp)
     view = compare.MapView(
         surface.domain,
         uri,

@@ -31,6 +31,16 @@ class DataRun:
     seed: int
     surface_params: dict[str, float] = field(default_factory=dict)
 
+    def spec(self, *, batch: int | None = None, seed: int | None = None) -> optimizers.RunSpec:
+        """The run's configuration (optionally with another batch size or seed)."""
+        return optimizers.RunSpec.make(
+            self.surface,
+            steps=self.steps,
+            surface_params=self.surface_params,
+            batch=self.batch if batch is None else batch,
+            seed=self.seed if seed is None else seed,
+        )
+
 
 def batch_label(batch: int, n: int) -> str:
     """What the course notes call a run with this batch size."""

@@ -66,6 +66,24 @@ def decode(query: Mapping[str, str | Iterable[str]]) -> tuple[SchedulesView, lis
     return view, read.finish()
 
 
+def specs(v: SchedulesView) -> list[tuple[str, dict[str, float], optimizers.RunSpec]]:
+    """Each chosen schedule, its parameters and the run it gives (from the surface's start)."""
+    return [
+        (
+            name,
+            params,
+            optimizers.RunSpec.make(
+                v.surface,
+                steps=v.steps,
+                surface_params=v.surface_params,
+                schedule=name,
+                schedule_params=params,
+            ),
+        )
+        for name, params in v.schedules.items()
+    ]
+
+
 def label(schedule: str, params: Mapping[str, float]) -> str:
     """The schedule's title with its parameters in symbols, e.g. "Cosine (α = 0.1)"."""
     sch = optimizers.schedules.get(schedule)

@@ -20,6 +20,7 @@ from optimizers.stopping import StopRule
 from surfaces import Domain, Param, Surface
 from surfaces.formula import DEFAULT_DOMAIN
 from surfaces.regularize import ALPHA
+from surfaces.spec import regularized_key
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 CUSTOM = "custom"  # the surface name of a typed formula (what surfaces.from_formula names it)
@@ -112,6 +113,35 @@ class Settings:
             return name, self.formula, self.domain
         return name, "", None
 
+    @property
+    def surface_spec(self) -> surfaces.SurfaceSpec:
+        """The surface by value: its name, formula and domain for CUSTOM, the penalty."""
+        formula, domain = (self.formula, self.domain) if self.surface == CUSTOM else ("", None)
+        return surfaces.SurfaceSpec(
+            self.surface,
+            formula,
+            domain,
+            self.reg,
+            self.alpha if self.reg else ALPHA.default,
+            self.prox,
+        )
+
+    @property
+    def spec(self) -> optimizers.RunSpec:
+        """What every run of this view shares (the optimizers aside): the engine's one value
+        for a run's configuration, and the caches' key."""
+        return optimizers.RunSpec.make(
+            self.surface_spec,
+            start=self.start_point,
+            steps=self.steps,
+            surface_params=self.surface_params,
+            schedule=self.schedule,
+            schedule_params=self.schedule_params,
+            noise=self.noise,
+            seed=self.seed,
+            stop=self.stop_rule,
+        )
+
     def with_surface(self, name: str) -> Settings:
         """Switch surface: its own parameters and start, everything else (the regularization
         and its α included) kept."""
@@ -123,8 +153,8 @@ class Settings:
 
 
 def regularized_name(name: str, reg: str, alpha: float, prox: bool = False) -> str:
-    """``name+reg@α`` (``+prox`` with the proximal step): a key `resolve_surface` reads."""
-    return f"{name}+{reg}@{float(alpha)!r}" + ("+prox" if prox else "")
+    """``name+reg@α`` (``+prox`` with the proximal step): `surfaces.SurfaceSpec`'s key."""
+    return regularized_key(name, reg, alpha, prox)
 
 
 def resolve_surface(
@@ -133,25 +163,13 @@ def resolve_surface(
     domain: Domain | None = None,
     params: Mapping[str, float] | None = None,
 ) -> Surface:
-    """The `Surface` named ``name``, or for CUSTOM the one ``formula`` types over ``domain``;
-    a `regularized_name` gives that surface regularized, with its minima for ``params`` (the
-    base's parameters; the defaults when not given).
+    """The `Surface` named ``name`` (a `surfaces.SurfaceSpec` key: plain or regularized), for
+    CUSTOM the one ``formula`` types over ``domain``, with its minima for ``params``.
 
     Raises ``KeyError`` for an unknown name or penalty, `surfaces.FormulaError` for a formula
     outside the grammar and ``ValueError`` for a bad domain, α or parameter.
     """
-    base_name, *extras = name.split("+")
-    base = surfaces.from_formula(formula, domain=domain) if base_name == CUSTOM else None
-    base = base or surfaces.get(base_name)
-    if not extras:
-        return base
-    kind, _, alpha = extras[0].partition("@")
-    if extras[1:] not in ([], ["prox"]):
-        raise KeyError(f"unknown surface {name!r}")
-    given = dict(params or {})
-    a = float(alpha) if alpha else given.get(ALPHA.name, ALPHA.default)
-    given.pop(ALPHA.name, None)
-    return surfaces.regularize(base, kind, a, prox=bool(extras[1:]), params=given)
+    return surfaces.lookup(name, formula, domain, params)
 
 
 def surface_of(s: Settings) -> Surface:

@@ -1,7 +1,7 @@
 """Bounded caches in front of the engine and the map renderer (the page never does math).
 
-A surface is keyed by its name, plus its formula and domain when it is a typed one
-(``surface="custom"``): `scenarios.Settings.surface_key`. Sizes: a run at the 20,000-step
+Runs are keyed on their `optimizers.RunSpec` (the view's `scenarios.Settings.spec`), the
+optimizer and its hyperparameters; maps on the `surfaces.SurfaceSpec` and its parameters. Sizes: a run at the 20,000-step
 limit holds about 0.3 MB (x, y, f and η_t in float32), so the trajectory cache stays under
 about 80 MB, and the slider previews' about 120 MB more at that limit; a map layer (480² RGB,
 its PNG and the click grid) about 1 MB.
@@ -10,8 +10,6 @@ its PNG and the click grid) about 1 MB.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import streamlit as st
 
 import optimizers
 import scenarios
@@ -31,148 +29,97 @@ def key(params: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
 
 
 # One process-wide cache shared by every session, like st.cache_data's (ui/lru.py says why it
-# is not one); its arrays are made read-only, since every session gets the same object.
+# is not one); its arrays are made read-only, since every session gets the same object. A run
+# is keyed on what it is: its `optimizers.RunSpec`, the optimizer and its hyperparameters.
 _RUNS: LRU[optimizers.Trajectory] = LRU(TRAJECTORIES)
+_VARIED: LRU[list[optimizers.Trajectory]] = LRU(VARIED)
+_MAPS: LRU[tuple] = LRU(MAP_LAYERS)
+
+RunKey = tuple[optimizers.RunSpec, str, tuple[tuple[str, object], ...]]
 
 
-def _store(args: dict, t: optimizers.Trajectory) -> optimizers.Trajectory:
-    """Keep ``t`` as the run of the cache arguments ``args``, its arrays made read-only."""
+def _frozen(t: optimizers.Trajectory) -> optimizers.Trajectory:
     for a in (t.xy, t.loss, t.lr):
         a.flags.writeable = False
-    _RUNS.put(key(args), t)
     return t
 
 
 def trajectory(
-    surface: str,
-    optimizer: str,
-    start: tuple[float, float],
-    steps: int,
-    hparams: tuple[tuple[str, float], ...],
-    surface_params: tuple[tuple[str, float], ...],
-    schedule: str,
-    schedule_params: tuple[tuple[str, float], ...],
-    noise: float,
-    seed: int,
-    formula: str = "",
-    domain: surfaces.Domain | None = None,
+    spec: optimizers.RunSpec, optimizer: str, hparams: Mapping[str, float]
 ) -> optimizers.Trajectory:
-    """One run; ``formula`` and ``domain`` name a typed surface (``surface="custom"``)."""
-    args = dict(locals())
-    hit = _RUNS.get(key(args))
-    if hit is not None:
-        return hit
-    return _store(
-        args, optimizers.simulate(**_engine_args(args), optimizer=optimizer, hparams=dict(hparams))
-    )
+    """One run, from the cache when it was computed before."""
+    k: RunKey = (spec, optimizer, key(hparams))
+    hit = _RUNS.get(k)
+    if hit is None:
+        hit = _frozen(optimizers.simulate(spec, optimizer, dict(hparams)))
+        _RUNS.put(k, hit)
+    return hit
 
 
-def _engine_args(args: dict) -> dict:
-    """What the engine takes from a run's cache arguments, less the optimizer and hparams."""
-    return {
-        "surface": scenarios.resolve_surface(args["surface"], args["formula"], args["domain"]),
-        "start": args["start"],
-        "steps": args["steps"],
-        "surface_params": dict(args["surface_params"]),
-        "schedule": args["schedule"],
-        "schedule_params": dict(args["schedule_params"]),
-        "noise": args["noise"],
-        "seed": args["seed"],
-    }
-
-
-@st.cache_data(max_entries=VARIED, show_spinner=False)
 def varied(
-    surface: str,
+    spec: optimizers.RunSpec,
     optimizer: str,
+    hparams: Mapping[str, float],
     param: str,
     values: tuple[float, ...],
-    start: tuple[float, float],
-    steps: int,
-    hparams: tuple[tuple[str, float], ...],
-    surface_params: tuple[tuple[str, float], ...],
-    schedule: str,
-    schedule_params: tuple[tuple[str, float], ...],
-    noise: float,
-    seed: int,
-    formula: str = "",
-    domain: surfaces.Domain | None = None,
 ) -> list[optimizers.Trajectory]:
     """`trajectory` once per value of the hyperparameter ``param``, in one vmapped call."""
-    return optimizers.vary(
-        **_engine_args(locals()),
-        optimizer=optimizer,
-        param=param,
-        values=values,
-        hparams=dict(hparams),
-    )
+    k = (spec, optimizer, key(hparams), param, tuple(values))
+    hit = _VARIED.get(k)
+    if hit is None:
+        hit = optimizers.vary(spec, optimizer, dict(hparams), param=param, values=values)
+        _VARIED.put(k, [_frozen(t) for t in hit])
+    return hit
 
 
-@st.cache_data(max_entries=MAP_LAYERS, show_spinner=False)
-def map_layers(
-    surface: str,
-    surface_params: tuple[tuple[str, float], ...],
-    formula: str = "",
-    domain: surfaces.Domain | None = None,
-):
+def map_layers(surface: surfaces.SurfaceSpec, surface_params: Mapping[str, float]):
     """The shaded map (an RGB array and its PNG data URI) and the click grid, once per surface
-    (``formula`` and ``domain`` for a typed one; it is blank where the formula is undefined)."""
-    s = scenarios.resolve_surface(surface, formula, domain)
-    (_, _, z), click = surfaces.grids(  # one compile for both
-        s,
-        dict(surface_params),
-        (export.MAP_PIXELS, export.MAP_PIXELS),
-        (compare.CLICK_GRID, compare.CLICK_GRID),
-    )
-    image = export.shade(s, z)
-    return image, raster.png_data_uri(image), click
+    and parameters (blank where a typed formula is undefined)."""
+    k = (surface, key(surface_params))
+    hit = _MAPS.get(k)
+    if hit is None:
+        s = surface.build(surface_params)
+        (_, _, z), click = surfaces.grids(  # one compile for both
+            s,
+            dict(surface_params),
+            (export.MAP_PIXELS, export.MAP_PIXELS),
+            (compare.CLICK_GRID, compare.CLICK_GRID),
+        )
+        image = export.shade(s, z)
+        image.flags.writeable = False
+        hit = (image, raster.png_data_uri(image), click)
+        _MAPS.put(k, hit)
+    return hit
 
 
 def view_layers(s: scenarios.Settings):
     """`map_layers` for the surface of a Compare view."""
-    name, formula, domain = s.surface_key
-    return map_layers(name, key(s.surface_params), formula, domain)
-
-
-def _run_args(s: scenarios.Settings, r: scenarios.Run) -> dict:
-    """The cache arguments of the run ``r`` of a Compare view."""
-    name, formula, domain = s.surface_key
-    return {
-        "surface": name,
-        "optimizer": r.optimizer,
-        "start": s.start_point,
-        "steps": s.steps,
-        "hparams": key(r.hparams),
-        "surface_params": key(s.surface_params),
-        "schedule": s.schedule,
-        "schedule_params": key(s.schedule_params),
-        "noise": s.noise,
-        "seed": s.seed,
-        "formula": formula,
-        "domain": domain,
-    }
+    return map_layers(s.surface_spec, s.surface_params)
 
 
 def run_varied(
     s: scenarios.Settings, j: int, param: str, values: tuple[float, ...]
 ) -> list[optimizers.Trajectory]:
     """Run ``j`` of a Compare view once per value of its hyperparameter ``param``."""
-    return varied(param=param, values=values, **_run_args(s, s.runs[j]))
+    r = s.runs[j]
+    return varied(s.spec, r.optimizer, r.hparams, param, values)
 
 
 def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
     """Every run of a Compare view, each from the cache when it was computed before; the
     missing ones (all of them on a first visit or a new surface) in one compiled call."""
-    args = [_run_args(s, r) for r in s.runs]
-    found = [_RUNS.get(key(a)) for a in args]
+    spec = s.spec
+    keys: list[RunKey] = [(spec, r.optimizer, key(r.hparams)) for r in s.runs]
+    found = [_RUNS.get(k) for k in keys]
     missing = [i for i, t in enumerate(found) if t is None]
     if len(missing) == 1:  # a slider move: this optimizer's own runner
-        found[missing[0]] = trajectory(**args[missing[0]])
+        r = s.runs[missing[0]]
+        found[missing[0]] = trajectory(spec, r.optimizer, r.hparams)
     elif missing:
         group = optimizers.simulate_runs(
-            runs=[(args[i]["optimizer"], dict(args[i]["hparams"])) for i in missing],
-            **_engine_args(args[missing[0]]),
+            spec, [(s.runs[i].optimizer, dict(s.runs[i].hparams)) for i in missing]
         )
         for i, t in zip(missing, group, strict=True):
-            found[i] = _store(args[i], t)
+            found[i] = _frozen(t)
+            _RUNS.put(keys[i], found[i])
     return found  # type: ignore[return-value]
