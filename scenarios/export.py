@@ -28,23 +28,9 @@ def shade(surface: surfaces.Surface, z: np.ndarray) -> np.ndarray:
 def trajectories(
     s: Settings, surface: surfaces.Surface | None = None
 ) -> list[optimizers.Trajectory]:
-    """The runs of ``s``; ``surface`` stands in for `surface_of` ``(s)`` when given."""
-    surface = surface or surface_of(s)
-    return [
-        optimizers.simulate(
-            surface,
-            r.optimizer,
-            start=s.start_point,
-            steps=s.steps,
-            hparams=r.hparams,
-            surface_params=s.surface_params,
-            schedule=s.schedule,
-            schedule_params=s.schedule_params,
-            noise=s.noise,
-            seed=s.seed,
-        )
-        for r in s.runs
-    ]
+    """The runs of ``s``; ``surface`` stands in for the view's own surface when given."""
+    spec = s.spec if surface is None else s.spec.replace(surface=surface)
+    return optimizers.simulate_runs(spec, [(r.optimizer, r.hparams) for r in s.runs])
 
 
 def gif_paths(

@@ -10,7 +10,6 @@ object: every page, cache and export goes through it, never through ``surfaces.g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -152,24 +151,10 @@ class Settings:
         return replace(self, surface=name, surface_params=params, start=None)
 
 
-def regularized_name(name: str, reg: str, alpha: float, prox: bool = False) -> str:
-    """``name+reg@α`` (``+prox`` with the proximal step): `surfaces.SurfaceSpec`'s key."""
-    return regularized_key(name, reg, alpha, prox)
-
-
-def resolve_surface(
-    name: str,
-    formula: str = "",
-    domain: Domain | None = None,
-    params: Mapping[str, float] | None = None,
-) -> Surface:
-    """The `Surface` named ``name`` (a `surfaces.SurfaceSpec` key: plain or regularized), for
-    CUSTOM the one ``formula`` types over ``domain``, with its minima for ``params``.
-
-    Raises ``KeyError`` for an unknown name or penalty, `surfaces.FormulaError` for a formula
-    outside the grammar and ``ValueError`` for a bad domain, α or parameter.
-    """
-    return surfaces.lookup(name, formula, domain, params)
+# The one lookup of a surface by name (plain, regularized ``rosenbrock+l1@0.1+prox``, or
+# ``custom`` with its formula and domain) and the one way to write such a name: SurfaceSpec's.
+resolve_surface = surfaces.lookup
+regularized_name = regularized_key
 
 
 def surface_of(s: Settings) -> Surface:
