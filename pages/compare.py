@@ -231,51 +231,12 @@ def sidebar() -> scenarios.Settings:
     )
 
 
-def _fmt(v: float | int | None, spec: str = ".4g") -> str:
-    return "—" if v is None else format(v, spec)
-
-
-def summary_table(
-    surface: surfaces.Surface,
-    trajectories: list[optimizers.Trajectory],
-    stops: list[int | None] | None = None,
-) -> list[dict]:
-    rows = []
-    for i, t in enumerate(trajectories):
-        m = optimizers.metrics.summarize(t, surface)
-        near = (
-            f"first step within {m.tolerance:.2g} of a minimum"
-            if m.tolerance
-            else "first step near a minimum"
-        )
-        rows.append(
-            {
-                "optimizer": optimizers.get(t.optimizer).title,
-                "final f": _fmt(m.final_loss),
-                "f − f*": _fmt(m.gap),
-                "distance to nearest minimum": _fmt(m.distance),
-                near: _fmt(m.reached_at, "d"),
-                "diverged at step": _fmt(m.diverged_at, "d"),
-            }
-        )
-        if stops is not None:
-            rows[-1]["stopped at step"] = _fmt(stops[i], "d")
-    return rows
-
-
-def _tex_number(v: float) -> str:
-    text = f"{v:.4g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else rf"{mantissa} \times {power}"
-
-
 def update_rules(s: scenarios.Settings) -> None:
     for r in s.runs:
         opt = optimizers.get(r.optimizer)
-        values = r"\quad ".join(f"{p.tex} = {_tex_number(r.hparams[p.name])}" for p in opt.hparams)
+        values = r"\quad ".join(
+            f"{p.tex} = {view.tex_number(r.hparams[p.name])}" for p in opt.hparams
+        )
         st.markdown(f"**{opt.title}** — {opt.about}")
         st.latex(opt.latex)
         st.latex(values)
@@ -344,7 +305,7 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
         )
     # A static table and rules drawn only on request: a data grid and eight KaTeX blocks
     # redrawn on every slider move cost the browser about 200 ms (bench/latency.py).
-    st.table(summary_table(surface, trajectories, stops if s.stop_rule.active else None))
+    st.table(view.summary_table(surface, trajectories, stops if s.stop_rule.active else None))
     if st.toggle("Show the update rules, with the values in use", key="show_rules"):
         update_rules(s)
     if st.toggle(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 import optimizers
+import surfaces
 from plots import compare, palette
 from scenarios.settings import Settings, surface_of
 
@@ -71,3 +72,47 @@ def run_swaps(
         compare.series_swap(view, drawn, j, series([*runs[:j], o, *runs[j + 1 :]])[j])
         for o in others
     ]
+
+
+def _fmt(v: float | int | None, spec: str = ".4g") -> str:
+    return "—" if v is None else format(v, spec)
+
+
+def summary_table(
+    surface: surfaces.Surface,
+    trajectories: list[optimizers.Trajectory],
+    stops: list[int | None] | None = None,
+) -> list[dict]:
+    """One row per run: final f, its gap, distance to a minimum, when it got near, diverged
+    and (with a stopping rule) stopped."""
+    rows = []
+    for i, t in enumerate(trajectories):
+        m = optimizers.metrics.summarize(t, surface)
+        near = (
+            f"first step within {m.tolerance:.2g} of a minimum"
+            if m.tolerance
+            else "first step near a minimum"
+        )
+        rows.append(
+            {
+                "optimizer": optimizers.get(t.optimizer).title,
+                "final f": _fmt(m.final_loss),
+                "f − f*": _fmt(m.gap),
+                "distance to nearest minimum": _fmt(m.distance),
+                near: _fmt(m.reached_at, "d"),
+                "diverged at step": _fmt(m.diverged_at, "d"),
+            }
+        )
+        if stops is not None:
+            rows[-1]["stopped at step"] = _fmt(stops[i], "d")
+    return rows
+
+
+def tex_number(v: float) -> str:
+    """A value in LaTeX: 4 significant digits, powers of ten written out."""
+    text = f"{v:.4g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"{mantissa} \times {power}"
