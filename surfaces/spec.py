@@ -94,9 +94,7 @@ class SurfaceSpec:
         """The one string naming this surface (the formula and domain of ``custom`` aside):
         ``name``, or ``name+reg@α`` and ``+prox`` (`parse` reads it back exactly: α is written
         with ``repr``)."""
-        if not self.reg:
-            return self.name
-        return f"{self.name}+{self.reg}@{self.alpha!r}" + ("+prox" if self.prox else "")
+        return regularized_key(self.name, self.reg, self.alpha, self.prox)
 
     @property
     def surface_name(self) -> str:
@@ -127,6 +125,16 @@ class SurfaceSpec:
             return self.base()
         given = {k: v for k, v in (params or {}).items() if k != ALPHA.name}
         return _build(self, tuple(sorted(self.base().resolve_params(given).items())))
+
+
+def regularized_key(
+    name: str, reg: str = "", alpha: float = ALPHA.default, prox: bool = False
+) -> str:
+    """``name``, or with a penalty ``name+reg@α`` (``+prox`` with the proximal step): the
+    `SurfaceSpec.key` format, for callers that hold the parts rather than a spec."""
+    if not reg:
+        return name
+    return f"{name}+{reg}@{float(alpha)!r}" + ("+prox" if prox else "")
 
 
 @lru_cache(maxsize=64)
