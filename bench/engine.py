@@ -140,8 +140,9 @@ def ms(x: float) -> str:
 def runner_and_args(name: str, length: int, hparams: dict[str, float] | None):
     """The engine's jitted scan for ``name`` on rosenbrock, and its arguments exactly as
     ``engine.simulate`` builds them (noise off)."""
-    p = engine.prepare("rosenbrock", name, start=START, steps=length, hparams=hparams)
-    return p.runner, p.args
+    spec = optimizers.RunSpec.make("rosenbrock", start=START, steps=length)
+    p = engine.prepare(spec, name, hparams)
+    return p.runner, p.args  # args: an engine.RunArgs, called as runner(*args)
 
 
 def warm_section(repeats: int) -> tuple[float, float]:
