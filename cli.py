@@ -576,7 +576,8 @@ def _gif(args: argparse.Namespace) -> int:
             optimizers.get(n)
     except KeyError as e:
         raise UsageError(e.args[0]) from None
-    surface = spec.build()
+    surface = spec.surface  # a SurfaceSpec: the view's surface, penalty and α, by value
+    typed = {"formula": surface.formula, "domain": surface.domain} if surface.formula else {}
     try:
         settings = scenarios.Settings(
             surface=surface.name,
@@ -591,10 +592,11 @@ def _gif(args: argparse.Namespace) -> int:
             schedule_params=dict(spec.schedule_params),
             noise=spec.noise,
             seed=spec.seed,
+            reg=surface.reg,
+            prox=surface.prox,
+            **typed,
         )
-        data = export.gif_bytes(
-            settings, frames=args.frames, fps=args.fps, size=args.size, surface=surface
-        )
+        data = export.gif_bytes(settings, frames=args.frames, fps=args.fps, size=args.size)
     except ValueError as e:  # the engine and the renderer name the bad value
         raise UsageError(str(e)) from None
     try:
