@@ -101,7 +101,7 @@ def sidebar() -> tune.TuneView:
         optimizers=tuple(chosen),
         metric=metric,
         tol=float(tol),
-        lr_range=(float(low), float(high)) if low < high else tune.LR_RANGE,
+        lr_range=(float(low), float(high)),
         lr_points=int(points),
         grid=st.session_state.get(P + "grid_opt") or "",
     )

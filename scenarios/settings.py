@@ -100,17 +100,10 @@ class Settings:
 
     @property
     def surface_key(self) -> tuple[str, str, Domain | None]:
-        """What identifies the surface: (name, formula, domain), the last two only for CUSTOM
-        (so caches of registered surfaces do not depend on a formula they do not draw). A
-        regularized view's name carries the penalty, α and the proximal step,
-        ``rosenbrock+l1@0.1+prox`` (`resolve_surface` reads it back), because its minima and
-        its contour levels depend on all three."""
-        name = self.surface
-        if self.reg:
-            name = regularized_name(name, self.reg, self.alpha, self.prox)
-        if self.surface == CUSTOM:
-            return name, self.formula, self.domain
-        return name, "", None
+        """What identifies the surface: (`surfaces.SurfaceSpec.key`, formula, domain), the last
+        two only for CUSTOM."""
+        spec = self.surface_spec
+        return spec.key, spec.formula, spec.domain
 
     @property
     def surface_spec(self) -> surfaces.SurfaceSpec:
@@ -122,7 +115,7 @@ class Settings:
             domain,
             self.reg,
             self.alpha if self.reg else ALPHA.default,
-            self.prox,
+            self.prox and bool(self.reg),
         )
 
     @property

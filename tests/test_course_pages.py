@@ -34,6 +34,7 @@ def _page(page: str, **query: str) -> AppTest:
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
+    at.query_params.clear()  # as the navigation does in a browser: the new page's bare address
     at.switch_page(page).run()
     _ok(at)
     return at

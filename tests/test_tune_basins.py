@@ -430,6 +430,7 @@ def test_use_the_best_opens_compare_with_those_settings(compare_first):
         at.run()
         _ok(at)
         assert at.session_state["steps"] == 500
+        at.query_params.clear()  # as the navigation does in a browser
     at.switch_page("pages/tune.py").run()
     _ok(at)
     table = at.table[0].value

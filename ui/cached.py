@@ -9,6 +9,7 @@ its PNG and the click grid) about 1 MB.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import optimizers
@@ -102,13 +103,19 @@ def run_varied(
 ) -> list[optimizers.Trajectory]:
     """Run ``j`` of a Compare view once per value of its hyperparameter ``param``."""
     r = s.runs[j]
-    return varied(s.spec, r.optimizer, r.hparams, param, values)
+    return varied(_unstopped(s), r.optimizer, r.hparams, param, values)
+
+
+def _unstopped(s: scenarios.Settings) -> optimizers.RunSpec:
+    """The view's spec without its stopping rule, which cuts a path after the fact and so
+    must not make a moved stopping slider compute the same runs again."""
+    return dataclasses.replace(s.spec, stop=optimizers.StopRule())
 
 
 def runs(s: scenarios.Settings) -> list[optimizers.Trajectory]:
     """Every run of a Compare view, each from the cache when it was computed before; the
     missing ones (all of them on a first visit or a new surface) in one compiled call."""
-    spec = s.spec
+    spec = _unstopped(s)
     keys: list[RunKey] = [(spec, r.optimizer, key(r.hparams)) for r in s.runs]
     found = [_RUNS.get(k) for k in keys]
     missing = [i for i, t in enumerate(found) if t is None]

@@ -51,7 +51,13 @@ class PageState(Generic[S]):
         stored = ss.get(self.view_key)
         if stored is None or (query and query != ss.get(self.url_key)):
             view, warnings = self.decode(query)
+            # A bare first visit leaves alone what the session set before it (a test's or a
+            # callback's widget values); a link always wins.
+            kept = {k: ss[k] for k in ss} if stored is None and not query else {}
             self.write(view)
+            for k, v in kept.items():
+                if ss[k] != v:  # only what write() replaced
+                    ss[k] = v
             ss[self.view_key], ss[self.url_key] = view, self.encode(view)
             return warnings
         if returning:
