@@ -67,17 +67,11 @@ def page() -> None:
         "starts. Which minimum does each start reach? A start is coloured by the minimum its "
         "run ends near, grey if it ends near none, black if it diverged."
     )
-    args = (
-        v.surface,
-        v.optimizer,
-        sweeps.key(v.hparams),
-        v.steps,
-        sweeps.key(v.surface_params),
-    )
     try:
+        spec = v.spec
         with st.spinner(f"Running {v.n**2:,} starts…"):
-            m = sweeps.basin_map(*args, v.n)
-            paths = sweeps.sample_paths(*args) if v.paths else None
+            m = sweeps.basin_map(spec, v.optimizer, v.hparams, v.n)
+            paths = sweeps.sample_paths(spec, v.optimizer, v.hparams) if v.paths else None
     except ValueError as e:
         st.error(str(e))
         return

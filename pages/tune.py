@@ -112,7 +112,9 @@ def use_best(v: tune.TuneView, bests: list[tuning.Best]) -> None:
     st.switch_page("pages/compare.py", query_params=scenarios.encode(tune.to_compare(v, bests)))
 
 
-def heatmap(v: tune.TuneView, common: dict, bests: dict[str, tuning.Best | None]) -> None:
+def heatmap(
+    v: tune.TuneView, spec: optimizers.RunSpec, bests: dict[str, tuning.Best | None]
+) -> None:
     st.subheader("η × β")
     name = v.heatmap_optimizer
     if name is None:
@@ -132,7 +134,7 @@ def heatmap(v: tune.TuneView, common: dict, bests: dict[str, tuning.Best | None]
         "red cells diverged, grey never reached the tolerance."
     )
     with st.spinner(f"Running {tuning.GRID_LR * tuning.GRID_BETA:,} settings…"):
-        lrs, decays, out = sweeps.grid_outcome(optimizer=name, lr_range=v.lr_range, **common)
+        lrs, decays, out = sweeps.grid_outcome(spec, name, v.lr_range, v.tolerance)
     fig = tuning.grid_figure(v.surface, lrs, decays, out, v.scored_metric)
     st.plotly_chart(lean.LeanFigure(fig), key=P + "grid_chart", config={"displayModeBar": False})
     bests[name] = tuning.better(
@@ -157,30 +159,22 @@ def page() -> None:
     if not v.optimizers:
         st.info("Choose one or more optimizers in the sidebar.")
         return
-    common = {
-        "surface": v.surface,
-        "start": v.start_point,
-        "steps": v.steps,
-        "surface_params": sweeps.key(v.surface_params),
-        "tol": v.tolerance,
-    }
-    metric = v.scored_metric
     try:
+        spec = v.spec
         with st.spinner("Running every η…"):
-            results = [
-                sweeps.lr_outcome(optimizer=n, lr_range=(*v.lr_range, v.lr_points), **common)
-                for n in v.optimizers
-            ]
+            lr_range = (*v.lr_range, v.lr_points)
+            results = [sweeps.lr_outcome(spec, n, lr_range, v.tolerance) for n in v.optimizers]
     except ValueError as e:
         st.error(str(e))
         return
+    metric = v.scored_metric
     lrs = results[0][0]
     outcomes = [o for _, o in results]
     fig = tuning.lr_figure(v.surface, lrs, outcomes, metric)
     st.plotly_chart(lean.LeanFigure(fig), key=P + "chart", config={"displayModeBar": False})
 
     bests = {o.optimizer: tuning.best(o, metric) for o in outcomes}
-    heatmap(v, common, bests)
+    heatmap(v, spec, bests)
 
     st.subheader("Best settings")
     found = [b for b in bests.values() if b is not None]

@@ -33,6 +33,13 @@ class BasinsView:
     n: int = tuning.BASIN_SIDE
     paths: bool = True
 
+    @property
+    def spec(self) -> optimizers.RunSpec:
+        """The run from every start of the grid (validated: a bad view is a ValueError)."""
+        return optimizers.RunSpec.make(
+            self.surface, steps=self.steps, surface_params=self.surface_params
+        )
+
 
 def encode(v: BasinsView) -> dict[str, str]:
     return {

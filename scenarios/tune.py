@@ -41,6 +41,13 @@ class TuneView:
         return self.start if self.start is not None else surfaces.get(self.surface).start
 
     @property
+    def spec(self) -> optimizers.RunSpec:
+        """The run every η of the sweeps shares (validated: a bad view is a ValueError)."""
+        return optimizers.RunSpec.make(
+            self.surface, start=self.start, steps=self.steps, surface_params=self.surface_params
+        )
+
+    @property
     def scored_metric(self) -> tuning.Metric:
         """The score in use: steps to tol needs a known f*, so without one it is the gap."""
         return self.metric if surfaces.get(self.surface).f_min is not None else "gap"

@@ -155,31 +155,28 @@ def _check_tol(surface: surfaces.Surface, tol: float | None) -> float | None:
     return tol
 
 
+def _spec(spec: optimizers.RunSpec) -> optimizers.RunSpec:
+    """The run every configuration of a sweep shares, within the app's step limit."""
+    if not isinstance(spec, optimizers.RunSpec):
+        raise ValueError(f"a sweep takes an optimizers.RunSpec, got {spec!r}")
+    _count(spec.steps, "steps", int(LIMITS.steps.low), int(LIMITS.steps.high))
+    return spec
+
+
 def sweep(
-    surface: str,
+    spec: optimizers.RunSpec,
     optimizer: str,
     swept: Mapping[str, np.ndarray],
     *,
-    start: tuple[float, float] | None = None,
-    steps: int = TUNE_STEPS,
-    surface_params: Mapping[str, float] | None = None,
     tol: float | None = None,
 ) -> Outcome:
-    """Run ``optimizer`` once per entry of the ``swept`` arrays (all of one length N)."""
-    s = surfaces.get(surface)
+    """Run ``optimizer`` once per entry of the ``swept`` arrays (all of one length N), every
+    run the one ``spec`` describes (its surface, parameters, start and steps)."""
+    s = _spec(spec).build()
     opt = optimizers.get(optimizer)
     tol = _check_tol(s, tol)
-    steps = _count(steps, "steps", int(LIMITS.steps.low), int(LIMITS.steps.high))
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in swept.items()}
-    res = optimizers.sweep(
-        s,
-        opt,
-        starts=s.start if start is None else start,
-        hparams=arrays,
-        steps=steps,
-        surface_params=dict(surface_params or {}),
-        tol=tol,
-    )
+    res = optimizers.sweep(spec, opt, hparams=arrays, tol=tol)
     diverged = np.asarray(res.diverged, dtype=bool)
     loss = np.asarray(res.loss, dtype=np.float64)
     gap = loss - (s.f_min or 0.0)
@@ -191,21 +188,19 @@ def sweep(
 
 
 def lr_sweep(
-    surface: str,
-    optimizer: str,
-    lrs: np.ndarray,
-    **kwargs,
+    spec: optimizers.RunSpec, optimizer: str, lrs: np.ndarray, *, tol: float | None = None
 ) -> Outcome:
     """``optimizer`` at each η of ``lrs``, its other hyperparameters at their defaults."""
-    return sweep(surface, optimizer, {"lr": lrs}, **kwargs)
+    return sweep(spec, optimizer, {"lr": lrs}, tol=tol)
 
 
 def lr_decay_sweep(
-    surface: str,
+    spec: optimizers.RunSpec,
     optimizer: str,
     lrs: np.ndarray,
     decays: np.ndarray,
-    **kwargs,
+    *,
+    tol: float | None = None,
 ) -> Outcome:
     """``optimizer`` at every (η, β) pair, β its β-like parameter: run ``i · len(lrs) + j``
     has β = decays[i], η = lrs[j] (so results reshape to (len(decays), len(lrs)))."""
@@ -213,7 +208,7 @@ def lr_decay_sweep(
     if p is None:
         raise ValueError(f"{optimizers.get(optimizer).title} has no β, β₁ or ρ to sweep")
     lr_mesh, decay_mesh = np.meshgrid(np.asarray(lrs), np.asarray(decays))
-    return sweep(surface, optimizer, {"lr": lr_mesh.ravel(), p.name: decay_mesh.ravel()}, **kwargs)
+    return sweep(spec, optimizer, {"lr": lr_mesh.ravel(), p.name: decay_mesh.ravel()}, tol=tol)
 
 
 # ------------------------------------------------------------------------------ the best setting
@@ -396,55 +391,42 @@ def start_grid(domain: surfaces.Domain, n: int) -> tuple[np.ndarray, np.ndarray,
 
 
 def basin_map(
-    surface: str,
+    spec: optimizers.RunSpec,
     optimizer: str,
     *,
     hparams: Mapping[str, float] | None = None,
-    steps: int = 500,
-    surface_params: Mapping[str, float] | None = None,
     n: int = BASIN_SIDE,
 ) -> BasinMap:
-    """Run ``optimizer`` from every start of an n × n grid and label where each one ends."""
-    s = surfaces.get(surface)
+    """Run ``optimizer`` from every start of an n × n grid over ``spec``'s surface (its own
+    start aside) and label where each one ends."""
+    s = _spec(spec).build()
     xs, ys, starts = start_grid(s.domain, n)
-    steps = _count(steps, "steps", int(LIMITS.steps.low), int(LIMITS.steps.high))
-    res = optimizers.sweep(
-        s,
-        optimizer,
-        starts=starts,
-        hparams=dict(hparams or {}),
-        steps=steps,
-        surface_params=dict(surface_params or {}),
-    )
+    res = optimizers.sweep(spec, optimizer, starts=starts, hparams=dict(hparams or {}))
     labels = np.asarray(optimizers.sweep_basins(s, res), dtype=np.int64).reshape(len(ys), len(xs))
     return BasinMap(xs, ys, labels, tuple(s.minima + s.local_minima))
 
 
 def sample_paths(
-    surface: str,
+    spec: optimizers.RunSpec,
     optimizer: str,
     *,
     hparams: Mapping[str, float] | None = None,
-    steps: int = 500,
-    surface_params: Mapping[str, float] | None = None,
     side: int = SAMPLE_SIDE,
     points: int = SAMPLE_POINTS,
 ) -> np.ndarray:
     """Paths from a ``side`` × ``side`` grid of starts inset from the domain's edges:
     (side², P, 2), NaN after a divergence."""
-    s = surfaces.get(surface)
+    s = _spec(spec).build()
     (x0, x1), (y0, y1) = s.domain
     # cell centres of a side × side partition: no start on the domain's edge
     xs = x0 + (np.arange(side) + 0.5) * (x1 - x0) / side
     ys = y0 + (np.arange(side) + 0.5) * (y1 - y0) / side
     gx, gy = np.meshgrid(xs, ys)
     res = optimizers.sweep(
-        s,
+        spec,
         optimizer,
         starts=np.stack([gx.ravel(), gy.ravel()], axis=1),
         hparams=dict(hparams or {}),
-        steps=_count(steps, "steps", int(LIMITS.steps.low), int(LIMITS.steps.high)),
-        surface_params=dict(surface_params or {}),
         path_points=points,
     )
     return np.asarray(res.paths, dtype=np.float64)

@@ -28,6 +28,12 @@ from scenarios import tuning
 from ui import controls
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(surface: str, **settings) -> optimizers.RunSpec:
+    return optimizers.RunSpec.make(surface, **settings)
+
+
 START = (-1.5, 2.0)
 
 
@@ -114,7 +120,7 @@ def test_decay_grid_spans_the_range_evenly_in_log_one_minus_beta():
 @pytest.fixture(scope="module")
 def sgd_outcome():
     lrs = tuning.lr_grid(-4.0, -2.0, 12)
-    return lrs, tuning.lr_sweep("rosenbrock", "sgd", lrs, start=START, steps=400, tol=1e-2)
+    return lrs, tuning.lr_sweep(run("rosenbrock", start=START, steps=400), "sgd", lrs, tol=1e-2)
 
 
 def test_lr_sweep_matches_single_runs_of_the_engine(sgd_outcome):
@@ -145,7 +151,7 @@ def test_the_best_eta_is_the_lowest_final_gap_of_single_runs(sgd_outcome):
 def test_the_decay_grid_is_laid_out_beta_by_row_eta_by_column():
     lrs = tuning.lr_grid(-3.0, -1.0, 4)
     betas = np.array([0.0, 0.5, 0.9])
-    o = tuning.lr_decay_sweep("valley", "momentum", lrs, betas, steps=150)
+    o = tuning.lr_decay_sweep(run("valley", steps=150), "momentum", lrs, betas)
     gap = o.gap.reshape(3, 4)
     for i, beta in enumerate(betas):
         for j, lr in enumerate(lrs):
@@ -155,15 +161,22 @@ def test_the_decay_grid_is_laid_out_beta_by_row_eta_by_column():
             assert np.isclose(gap[i, j], t.loss[-1], rtol=1e-4, atol=1e-7), (beta, lr)
     assert o.hparams(2 * 4 + 1) == {"lr": float(lrs[1]), "beta": 0.9}
     with pytest.raises(ValueError, match="no β, β₁ or ρ"):
-        tuning.lr_decay_sweep("valley", "sgd", lrs, betas)
+        tuning.lr_decay_sweep(run("valley"), "sgd", lrs, betas)
 
 
 def test_sweeps_refuse_a_tolerance_without_f_star_and_bad_steps():
     lrs = tuning.lr_grid(-3.0, -1.0, 3)
     with pytest.raises(ValueError, match="no known minimum value"):
-        tuning.lr_sweep("saddle", "sgd", lrs, tol=1e-3)
-    with pytest.raises(ValueError, match="steps must be a whole number"):
-        tuning.lr_sweep("rosenbrock", "sgd", lrs, steps=0)
+        tuning.lr_sweep(run("saddle"), "sgd", lrs, tol=1e-3)
+    with pytest.raises(ValueError, match="steps must be in"):
+        run("rosenbrock", steps=0)
+    too_long = optimizers.RunSpec.make(
+        "rosenbrock", steps=50_000
+    )  # the engine's limit is not the app's
+    with pytest.raises(ValueError, match=r"steps must be a whole number in \[10, 20000\]"):
+        tuning.lr_sweep(too_long, "sgd", lrs)
+    with pytest.raises(ValueError, match=r"takes an optimizers\.RunSpec"):
+        tuning.lr_sweep("rosenbrock", "sgd", lrs)
 
 
 # ------------------------------------------------------------------------------- best setting
@@ -231,7 +244,7 @@ def test_start_grid_is_row_major_in_y():
 
 def test_basin_labels_agree_with_single_runs_on_himmelblau():
     s = surfaces.get("himmelblau")
-    m = tuning.basin_map("himmelblau", "sgd", hparams={"lr": 0.01}, steps=300, n=9)
+    m = tuning.basin_map(run("himmelblau", steps=300), "sgd", hparams={"lr": 0.01}, n=9)
     assert m.labels.shape == (9, 9) and len(m.minima) == 4
     assert set(np.unique(m.labels)) == {0, 1, 2, 3}  # all four basins are reached
     minima = np.array(s.minima)
@@ -245,12 +258,12 @@ def test_basin_labels_agree_with_single_runs_on_himmelblau():
 
 
 def test_a_large_step_diverges_on_the_basins_map():
-    m = tuning.basin_map("himmelblau", "sgd", hparams={"lr": 0.1}, steps=100, n=6)
+    m = tuning.basin_map(run("himmelblau", steps=100), "sgd", hparams={"lr": 0.1}, n=6)
     assert (m.labels == -2).any()
 
 
 def test_sample_paths_start_on_a_grid_inside_the_domain():
-    paths = tuning.sample_paths("himmelblau", "sgd", hparams={"lr": 0.01}, steps=200)
+    paths = tuning.sample_paths(run("himmelblau", steps=200), "sgd", hparams={"lr": 0.01})
     assert paths.shape == (16, tuning.SAMPLE_POINTS, 2)
     cells = (np.arange(4) + 0.5) * 10.0 / 4 - 5.0
     assert np.allclose(np.sort(np.unique(paths[:, 0, 0])), cells)
