@@ -2,125 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-import optimizers
 import surfaces
 from plots import compare, lean, spread
 from scenarios import data_runs
 from scenarios.data_runs import NEURON, RAW, SADDLE, STD
 from surfaces import neuron
-from ui import cached, cached_data, controls, routing
+from ui import cached, cached_data, routing
 from ui.page_state import PageState
+from ui.sidebars import data as data_sidebar
 
-P = "data."
-MODELS = {
-    "regression": "Linear regression",
-    "neuron": "Single neuron",
-    "saddle": "Saddle from examples",
-}
 SADDLE_SEEDS = 5  # sampled runs in the saddle table
 
 
-def write(v: data_runs.DataView) -> None:
-    """Fill the widgets from a view (before they are drawn)."""
-    ss = st.session_state
-    ss[P + "model"], ss[P + "standardize"] = v.model, v.standardize
-    ss[P + "activation"], ss[P + "loss"] = v.activation, v.loss
-    ss[P + "optimizer"] = v.optimizer
-    for p in optimizers.get(v.optimizer).hparams:
-        controls.set_value(f"{P}hp.{v.optimizer}.{p.name}", p, v.hparams[p.name])
-    ss[P + "batch"], ss[P + "steps"], ss[P + "seed"] = v.batch, v.steps, v.seed
-    ss[P + "spread"], ss[P + "full"] = v.spread, v.full
-    ss[P + "preset"] = v.preset
-
-
-STATE = PageState("data", data_runs.decode, data_runs.encode, write)
-
-
-def load_preset(name: str) -> None:
-    write(data_runs.from_preset(data_runs.preset(name), STATE.stored))
-
-
-def sidebar() -> data_runs.DataView:
-    sb = st.sidebar
-    sb.subheader("Presets")
-    for p in data_runs.DATA_PRESETS:
-        sb.button(
-            p.title,
-            key=f"{P}preset.{p.name}",
-            help=p.question,
-            on_click=load_preset,
-            args=(p.name,),
-            width="stretch",
-        )
-    sb.subheader("Model")
-    model = sb.radio(
-        "Model", list(MODELS), key=P + "model", format_func=MODELS.get, horizontal=True
-    )
-    ss = st.session_state
-    base = STATE.stored or data_runs.DataView()  # the choices of the models not shown now
-    standardize, activation, loss = base.standardize, base.activation, base.loss
-    if model == "regression":
-        standardize = sb.toggle(
-            "Standardize the feature",
-            key=P + "standardize",
-            help="u → (u − mean) / standard deviation: the same model, rounder contours.",
-        )
-    elif model == "neuron":
-        activation = sb.selectbox("Activation φ", neuron.ACTIVATIONS, key=P + "activation")
-        loss = sb.selectbox(
-            "Loss ℓ",
-            neuron.LOSSES,
-            key=P + "loss",
-            format_func=lambda s: s.replace("_", " "),
-        )
-    n = data_runs.N_EXAMPLES
-    batch = sb.select_slider(
-        "Batch size",
-        options=list(data_runs.BATCHES),
-        key=P + "batch",
-        help=f"{n} = batch gradient descent, 1 = stochastic gradient descent.",
-    )
-    sb.caption(data_runs.batch_label(int(batch), n))
-    left, right = sb.columns(2)
-    steps = left.number_input(
-        "Steps T",
-        min_value=int(data_runs.STEPS.low),
-        max_value=int(data_runs.STEPS.high),
-        step=100,
-        key=P + "steps",
-    )
-    seed = right.number_input(
-        "seed", min_value=0, max_value=int(data_runs.SEED.high), step=1, key=P + "seed"
-    )
-
-    sb.subheader("Optimizer")
-    opt_name, hp = controls.optimizer_picker(P, "optimizer", sb, data_runs.optimizer_names())
-
-    sb.subheader("Show")
-    k = sb.select_slider("Other seeds, faintly", options=data_runs.SPREAD_CHOICES, key=P + "spread")
-    full = sb.toggle("The full-batch path too", key=P + "full")
-    v = data_runs.DataView(
-        model,
-        bool(standardize),
-        activation,
-        loss,
-        opt_name,
-        hp,
-        int(batch),
-        int(steps),
-        int(seed),
-        int(k),
-        bool(full),
-        ss.get(P + "preset", ""),
-    )
-    if v.preset and v.preset_shown is None:  # changed since the preset: its question is off
-        ss[P + "preset"] = ""
-        v = replace(v, preset="")
-    return v
+STATE = PageState("data", data_runs.decode, data_runs.encode, data_sidebar.write)
 
 
 def saddle_table(r: data_runs.DataRun) -> None:
@@ -197,7 +93,7 @@ def comparison(r: data_runs.DataRun) -> None:
 
 def page() -> None:
     warnings = STATE.begin()
-    v = sidebar()
+    v = data_sidebar.draw(STATE.stored)
     STATE.finish(v)
     r, k, show_full = v.run, v.spread, v.full
     surface = surfaces.get(r.surface)

@@ -1,0 +1,72 @@
+"""The Compare page's optimizers: the multiselect, one panel of sliders per chosen optimizer,
+the runs those sliders set, and the update rules with the values in use."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optimizers
+import scenarios
+from scenarios import LIMITS, analysis, view
+from ui import controls, state
+
+
+def choose() -> list[str]:
+    return st.multiselect(
+        "Optimizers",
+        optimizers.names(),
+        key="opt",
+        format_func=lambda n: optimizers.get(n).title,
+        max_selections=LIMITS.max_runs,
+    )
+
+
+def runs(chosen: list[str]) -> tuple[scenarios.Run, ...]:
+    """The runs the optimizer panels set, read from their sliders' state before the panels are
+    drawn: the chart is then sent first and the panels after it."""
+    runs = []
+    for n in chosen:
+        hp = {}
+        for p in optimizers.get(n).hparams:
+            key = state.hp_key(n, p.name)
+            controls.ensure(key, p)
+            hp[p.name] = controls.from_widget(p, st.session_state[key])
+        runs.append(scenarios.Run(n, hp))
+    return tuple(runs)
+
+
+def panels(chosen: list[str]) -> None:
+    """One panel of sliders per chosen optimizer (open when there are at most two)."""
+    for n in chosen:
+        opt = optimizers.get(n)
+        with st.expander(f"{opt.title}", expanded=len(chosen) <= 2):
+            for p in opt.hparams:
+                controls.param_slider(p, state.hp_key(n, p.name))
+            for other in analysis.forms(n):
+                is_variant = bool(opt.variant_of)
+                # a variant's panel offers its own switch (on) and back to the default form
+                label = (opt.switch if is_variant else other.switch) or other.title
+                if is_variant and other.variant_of:
+                    continue  # from a variant, only the way back to the default form
+                st.toggle(
+                    label,
+                    value=is_variant,
+                    key=f"form.{n}.{other.name}",
+                    on_change=state.switch_form,
+                    args=(n, other.name),
+                    help=f"{other.title}: {other.about}",
+                )
+            st.button(
+                "Reset to defaults", key=f"reset.{n}", on_click=state.reset_optimizer, args=(n,)
+            )
+
+
+def update_rules(s: scenarios.Settings) -> None:
+    for r in s.runs:
+        opt = optimizers.get(r.optimizer)
+        values = r"\quad ".join(
+            f"{p.tex} = {view.tex_number(r.hparams[p.name])}" for p in opt.hparams
+        )
+        st.markdown(f"**{opt.title}** — {opt.about}")
+        st.latex(opt.latex)
+        st.latex(values)

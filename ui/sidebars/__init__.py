@@ -1,0 +1,1 @@
+"""Each page's sidebar: its widgets, drawn from and read back as the page's view."""
