@@ -60,8 +60,7 @@ def page() -> None:
     surface = surfaces.get(v.surface)
     opt = optimizers.get(v.optimizer)
     st.title("Basins of attraction")
-    for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+    controls.link_warnings(warnings)
     st.caption(
         f"{opt.title} on {surface.title}, {v.steps} steps from each of {v.n} × {v.n} "
         "starts. Which minimum does each start reach? A start is coloured by the minimum its "

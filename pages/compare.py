@@ -11,7 +11,7 @@ import scenarios
 import surfaces
 from plots import effective, lean, marks
 from scenarios import analysis, view
-from ui import cached, export, live_chart, optimizer_panels, previews, routing, state
+from ui import cached, controls, export, live_chart, optimizer_panels, previews, routing, state
 from ui.sidebars import compare as compare_sidebar
 
 MAP_KEY = "map"
@@ -32,8 +32,7 @@ def page() -> None:
     base = compare_sidebar.draw()
 
     st.title("Compare optimizers")
-    for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+    controls.link_warnings(warnings)
     surface = scenarios.surface_of(base)
     title = surface.title
     if base.surface == scenarios.CUSTOM:

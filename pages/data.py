@@ -9,7 +9,7 @@ from plots import compare, lean, spread
 from scenarios import data_runs
 from scenarios.data_runs import NEURON, RAW, SADDLE, STD
 from surfaces import neuron
-from ui import cached, cached_data, routing
+from ui import cached, cached_data, controls, routing
 from ui.page_state import PageState
 from ui.sidebars import data as data_sidebar
 
@@ -98,8 +98,7 @@ def page() -> None:
     r, k, show_full = v.run, v.spread, v.full
     surface = surfaces.get(r.surface)
     st.title("Batch, mini-batch and stochastic gradients")
-    for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+    controls.link_warnings(warnings)
     shown = v.preset_shown
     if shown:
         st.info(shown.question, icon="❓")

@@ -76,8 +76,7 @@ def page() -> None:
     )
     opt = optimizers.get(v.optimizer)
     st.title("Learning-rate schedules")
-    for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+    controls.link_warnings(warnings)
     st.caption(
         f"{opt.title} on {surface.title} with η = {hp['lr']:.4g}, under each schedule: "
         "does decaying η settle it closer to the minimum, and does a warm-up tame a large η? "

@@ -11,7 +11,7 @@ import surfaces
 from plots import lean, surface3d
 from scenarios import surface3d as view3d
 from scenarios import view
-from ui import cached, page_state, routing, state
+from ui import cached, controls, page_state, routing, state
 
 P = "surface3d."
 
@@ -42,8 +42,7 @@ def page() -> None:
     s = v.compare
     surface = scenarios.surface_of(s)
     st.title("The surface in 3-D")
-    for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+    controls.link_warnings(warnings)
     st.caption(
         f"{surface.title}, with the paths of this Compare view. Drag to rotate, scroll to zoom."
     )

@@ -9,7 +9,7 @@ import scenarios
 import surfaces
 from plots import lean
 from scenarios import tune, tuning
-from ui import routing, sweeps
+from ui import controls, routing, sweeps
 from ui.page_state import PageState
 from ui.sidebars import tune as tune_sidebar
 from ui.sidebars.tune import P
@@ -57,8 +57,7 @@ def page() -> None:
     v = tune_sidebar.draw()
     STATE.finish(v)
     st.title("Tune the learning rate")
-    for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+    controls.link_warnings(warnings)
     surface = surfaces.get(v.surface)
     x, y = v.start_point
     st.caption(

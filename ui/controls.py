@@ -168,3 +168,38 @@ def steps_input(key: str, container=st, *, high: int | None = None, step: int = 
         key=key,
         **kwargs,
     )
+
+
+def start_inputs(domain, prefix: str = "", container=st) -> tuple[float, float]:
+    """Two number inputs side by side, ``<prefix>start_x`` and ``<prefix>start_y``, held
+    inside the surface's domain."""
+    (x0, x1), (y0, y1) = domain
+    left, right = container.columns(2)
+    x = left.number_input(
+        "start x", float(x0), float(x1), step=0.1, format="%.3f", key=prefix + "start_x"
+    )
+    y = right.number_input(
+        "start y", float(y0), float(y1), step=0.1, format="%.3f", key=prefix + "start_y"
+    )
+    return float(x), float(y)
+
+
+def preset_buttons(presets, prefix: str, on_click, *args: object, container=st) -> None:
+    """One full-width button per preset, its question as the tooltip; a click calls
+    ``on_click(preset.name, *args)`` before the rerun."""
+    container.subheader("Presets")
+    for p in presets:
+        container.button(
+            p.title,
+            key=f"{prefix}preset.{p.name}",
+            help=p.question,
+            on_click=on_click,
+            args=(p.name, *args),
+            width="stretch",
+        )
+
+
+def link_warnings(warnings: list[str]) -> None:
+    """What a link asked for that the page could not take, one warning each (as text)."""
+    for w in warnings:
+        st.warning(f"Link: {w}", icon="⚠️")

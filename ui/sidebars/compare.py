@@ -20,16 +20,7 @@ def load_preset(name: str) -> None:
 def draw() -> scenarios.Settings:
     """The sidebar's widgets, read back as the view (its runs are chosen beside the chart)."""
     sb = st.sidebar
-    sb.subheader("Presets")
-    for p in scenarios.PRESETS:
-        sb.button(
-            p.title,
-            key=f"preset.{p.name}",
-            help=p.question,
-            on_click=load_preset,
-            args=(p.name,),
-            width="stretch",
-        )
+    controls.preset_buttons(scenarios.PRESETS, "", load_preset, container=sb)
 
     sb.subheader("Surface")
     name = sb.selectbox(
@@ -43,26 +34,7 @@ def draw() -> scenarios.Settings:
     surface_params = {
         p.name: controls.param_slider(p, state.sp_key(name, p.name), sb) for p in surface.params
     }
-    (x0, x1), (y0, y1) = surface.domain
-    left, right = sb.columns(2)
-    start = (
-        left.number_input(
-            "start x",
-            min_value=float(x0),
-            max_value=float(x1),
-            step=0.1,
-            format="%.3f",
-            key="start_x",
-        ),
-        right.number_input(
-            "start y",
-            min_value=float(y0),
-            max_value=float(y1),
-            step=0.1,
-            format="%.3f",
-            key="start_y",
-        ),
-    )
+    start = controls.start_inputs(surface.domain, "", sb)
     steps = controls.steps_input(
         "steps", sb, step=50, help=f"{int(LIMITS.steps.low):,} to {int(LIMITS.steps.high):,} steps"
     )
@@ -151,7 +123,7 @@ def draw() -> scenarios.Settings:
     return scenarios.Settings(
         surface=name,
         surface_params=surface_params,
-        start=(float(start[0]), float(start[1])),
+        start=start,
         steps=int(steps),
         runs=(),  # the optimizers are chosen beside the chart: compare_view()
         schedule=sched,

@@ -40,16 +40,7 @@ def draw(stored: data_runs.DataView | None) -> data_runs.DataView:
     """The sidebar's widgets, read back as the view; ``stored``: the view kept for this page
     (the choices of the models not shown now come from it)."""
     sb = st.sidebar
-    sb.subheader("Presets")
-    for p in data_runs.DATA_PRESETS:
-        sb.button(
-            p.title,
-            key=f"{P}preset.{p.name}",
-            help=p.question,
-            on_click=load_preset,
-            args=(p.name, stored),
-            width="stretch",
-        )
+    controls.preset_buttons(data_runs.DATA_PRESETS, P, load_preset, stored, container=sb)
     sb.subheader("Model")
     model = sb.radio(
         "Model", list(MODELS), key=P + "model", format_func=MODELS.get, horizontal=True

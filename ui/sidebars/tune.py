@@ -42,12 +42,7 @@ def draw() -> tune.TuneView:
     sb = st.sidebar
     sb.subheader("Surface")
     surface, surface_params = controls.surface_picker(P, sb, on_change=switch_surface)
-    (x0, x1), (y0, y1) = surface.domain
-    left, right = sb.columns(2)
-    start = (
-        left.number_input("start x", float(x0), float(x1), step=0.1, key=P + "start_x"),
-        right.number_input("start y", float(y0), float(y1), step=0.1, key=P + "start_y"),
-    )
+    start = controls.start_inputs(surface.domain, P, sb)
     steps = controls.steps_input(P + "steps", sb)
     sb.subheader("Optimizers")
     chosen = sb.multiselect(
@@ -91,7 +86,7 @@ def draw() -> tune.TuneView:
     return tune.TuneView(
         surface=surface.name,
         surface_params=surface_params,
-        start=(float(start[0]), float(start[1])),
+        start=start,
         steps=int(steps),
         optimizers=tuple(chosen),
         metric=metric,
