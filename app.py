@@ -4,7 +4,7 @@
 ``app``, an ``st.App`` whose start-up hook turns Nagle's algorithm off on the server's sockets
 before any browser connects (ui/nodelay.py: small files otherwise wait 40 ms each); importing it
 also spares Streamlit's runtime a scan of every installed package for packaged components, which
-finds none here (ui/package_scan.py: 0.14 s of every start). Then every
+finds none here (ui/streamlit_internals.py: 0.14 s of every start). Then every
 session runs it as its script, under the name ``__main__``: the page config and the navigation.
 """
 
@@ -12,17 +12,18 @@ import contextlib
 
 import streamlit as st
 
-from ui import nodelay, package_scan
+from ui import nodelay, streamlit_internals
 
 
 @contextlib.asynccontextmanager
 async def _server_start(_app):
     nodelay.enable()
+    streamlit_internals.check()  # logs what of its workarounds this Streamlit did not take
     yield
 
 
 if __name__ != "__main__":  # imported by `streamlit run` for its server
-    package_scan.skip()  # before the runtime is built: it finds nothing here, in 0.14 s
+    streamlit_internals.skip_package_scan()  # before the runtime is built: it finds nothing here, in 0.14 s
     app = st.App(__file__, lifespan=_server_start)
 else:  # a session's script run
     from ui import plotly_js  # Streamlit only: JAX is imported by the pages

@@ -9,7 +9,7 @@ import surfaces
 from plots import basins as basins_plot
 from plots import lean
 from scenarios import basins, tuning
-from ui import controls, routing, sweeps
+from ui import controls, streamlit_internals, sweeps
 from ui.page_state import PageState
 
 P = "basins."  # this page's widget keys, apart from the Compare page's
@@ -82,5 +82,5 @@ def page() -> None:
     st.plotly_chart(lean.LeanFigure(fig), key=P + "chart", config={"displayModeBar": False})
 
 
-routing.through_navigation()
+streamlit_internals.through_navigation()
 page()

@@ -11,7 +11,16 @@ import scenarios
 import surfaces
 from plots import effective, lean, marks
 from scenarios import analysis, view
-from ui import cached, controls, export, live_chart, optimizer_panels, previews, routing, state
+from ui import (
+    cached,
+    controls,
+    export,
+    live_chart,
+    optimizer_panels,
+    previews,
+    state,
+    streamlit_internals,
+)
 from ui.sidebars import compare as compare_sidebar
 
 MAP_KEY = "map"
@@ -121,5 +130,5 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
     export.gif_panel(s, image, trajectories)
 
 
-routing.through_navigation()
+streamlit_internals.through_navigation()
 page()

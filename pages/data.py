@@ -9,7 +9,7 @@ from plots import compare, lean, spread
 from scenarios import data_runs
 from scenarios.data_runs import NEURON, RAW, SADDLE, STD
 from surfaces import neuron
-from ui import cached, cached_data, controls, routing
+from ui import cached, cached_data, controls, streamlit_internals
 from ui.page_state import PageState
 from ui.sidebars import data as data_sidebar
 
@@ -122,5 +122,5 @@ def page() -> None:
     st.latex(surface.latex)
 
 
-routing.through_navigation()
+streamlit_internals.through_navigation()
 page()

@@ -8,7 +8,7 @@ import optimizers
 import surfaces
 from plots import compare, lean, schedules
 from scenarios import schedule_runs
-from ui import cached, controls, routing
+from ui import cached, controls, streamlit_internals
 from ui.page_state import PageState
 
 P = "schedules."  # widget keys of this page, apart from the Compare page's
@@ -126,5 +126,5 @@ def page() -> None:
     st.table(rows)
 
 
-routing.through_navigation()
+streamlit_internals.through_navigation()
 page()

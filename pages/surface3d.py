@@ -11,7 +11,7 @@ import surfaces
 from plots import lean, surface3d
 from scenarios import surface3d as view3d
 from scenarios import view
-from ui import cached, controls, page_state, routing, state
+from ui import cached, controls, page_state, state, streamlit_internals
 
 P = "surface3d."
 
@@ -84,5 +84,5 @@ def page() -> None:
         st.plotly_chart(lean.LeanFigure(fig), config={"displaylogo": False}, theme=None)
 
 
-routing.through_navigation()
+streamlit_internals.through_navigation()
 page()

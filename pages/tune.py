@@ -9,7 +9,7 @@ import scenarios
 import surfaces
 from plots import lean
 from scenarios import tune, tuning
-from ui import controls, routing, sweeps
+from ui import controls, streamlit_internals, sweeps
 from ui.page_state import PageState
 from ui.sidebars import tune as tune_sidebar
 from ui.sidebars.tune import P
@@ -105,5 +105,5 @@ def page() -> None:
         use_best(v, found)
 
 
-routing.through_navigation()
+streamlit_internals.through_navigation()
 page()

@@ -69,7 +69,7 @@ def default_app() -> AppTest:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_an_exception(page):
-    """Through app.py's navigation, as every server visit is (ui/routing.py): a page's links to
+    """Through app.py's navigation, as every server visit is (ui/streamlit_internals.py): a page's links to
     the other pages need it."""
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page(page).run()

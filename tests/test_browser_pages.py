@@ -52,7 +52,7 @@ NAV_JS = """() => Array.from(document.querySelectorAll('[data-testid="stSidebarN
 
 def test_a_deep_link_to_a_fresh_server_goes_through_app_py(server, page):
     """Streamlit runs a page file by itself when a server's first visitor lands on it and the
-    app has a pages/ folder; ui/routing.py reruns it through app.py's navigation. (First in
+    app has a pages/ folder; ui/streamlit_internals.py reruns it through app.py's navigation. (First in
     this module: the module's server has had no visitor yet.)"""
     page.goto(server + "/schedules")
     page.wait_for_function(f"({FINITE_JS})(1)")

@@ -72,8 +72,11 @@ root = Path(sys.argv[1])
 sys.path.insert(0, str(root))
 import streamlit as st
 from streamlit.web.server.app_discovery import discover_asgi_app
+import logging
 from ui import nodelay
 calls = []
+warned = []
+logging.getLogger("optiscape").warning = lambda *a: warned.append(a[0] % a[1:])
 nodelay.on_open_sockets = lambda: calls.append("set") or 0
 spec = importlib.util.spec_from_file_location("app", root / "app.py")
 module = importlib.util.module_from_spec(spec)
@@ -89,6 +92,7 @@ print(json.dumps({
     "pages_ran": any(m in sys.modules for m in ("jax", "optimizers", "pages.compare")),
     "package_scan": importlib.import_module(
         "streamlit.components.v2.manifest_scanner").scan_component_manifests(),
+    "internals_warned": warned,
 }))
 """
 
@@ -105,7 +109,8 @@ def test_streamlit_run_finds_the_server_app_and_its_start_up_hook_sets_nodelay()
         "is_app": True,
         "nodelay": ["set"],
         "pages_ran": False,
-        "package_scan": [],  # skipped before the runtime is built (ui/package_scan.py)
+        "package_scan": [],  # skipped before the runtime is built (ui/streamlit_internals.py)
+        "internals_warned": [],  # the start-up check found both workarounds in effect
     }
 
 
@@ -116,8 +121,8 @@ from streamlit.components.v2 import manifest_scanner
 real = manifest_scanner.scan_component_manifests
 read = []
 importlib.metadata.distributions = lambda *a, **k: read.append(1) or iter(())
-from ui import package_scan
-skipped = package_scan.skip()
+from ui import streamlit_internals
+skipped = streamlit_internals.skip_package_scan()
 from streamlit.components.v2.component_manager import BidiComponentManager
 BidiComponentManager().discover_and_register_components(start_file_watching=False)
 print(json.dumps({"skipped": skipped, "read": len(read), "replaced": real is not
@@ -127,7 +132,7 @@ print(json.dumps({"skipped": skipped, "read": len(read), "replaced": real is not
 
 def test_the_package_scan_is_skipped_without_reading_any_package():
     """Streamlit's runtime reads every installed package's metadata for packaged components
-    (0.14 s before the server answers); the app has none, and `package_scan.skip` makes the
+    (0.14 s before the server answers); the app has none, and `streamlit_internals.skip_package_scan` makes the
     runtime's discovery find nothing without reading any."""
     out = _in_a_fresh_process(_SCAN_SKIPPED)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {
@@ -135,3 +140,25 @@ def test_the_package_scan_is_skipped_without_reading_any_package():
         "read": 0,
         "replaced": True,
     }
+
+
+def test_the_start_up_check_names_each_workaround_that_did_not_take(monkeypatch):
+    """ui/streamlit_internals.py's check is what a later Streamlit would trip: another minor
+    version, the pages flag gone, the scan not replaced; each is one warning line."""
+    import streamlit as st
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from ui import streamlit_internals
+
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda *a, **k: ["x"])
+    monkeypatch.setattr(st, "__version__", "1.99.0")
+    monkeypatch.delattr(PagesManager, "uses_pages_directory")
+    found = streamlit_internals.problems()
+    assert len(found) == 3
+    assert "Streamlit 1.99.0 is not the 1.67" in found[0]
+    assert "uses_pages_directory is gone" in found[1]
+    assert "package scan was not skipped" in found[2]
+    assert streamlit_internals.skip_package_scan()
+    monkeypatch.setattr(st, "__version__", "1.67.0")
+    assert streamlit_internals.problems() == [found[1]]
