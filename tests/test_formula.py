@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from compiles import count_compiles  # tests/compiles.py
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import optimizers
@@ -367,6 +367,7 @@ TREES = st.recursive(LEAVES, _extend, max_leaves=8)
 
 @settings(max_examples=400, deadline=None)
 @given(TREES)
+@example(("-(-(tan((x)**(25))))", lambda x, y: np.negative(-np.tan(x**25))))  # ill-conditioned: CI
 def test_random_trees_match_numpy(tree):
     text, reference = tree
     try:
@@ -376,7 +377,13 @@ def test_random_trees_match_numpy(tree):
         return
     with np.errstate(all="ignore"):
         want = reference(*POINTS)
+        # Where f is so ill-conditioned that a rounding in another place moves it past rtol
+        # (tan(x**25): x**25 one ulp off moves tan by 1e-7), float64 cannot tell XLA's
+        # evaluation from NumPy's: such points (condition number above 10⁶) are left out.
+        nudged = reference(*(POINTS * (1 + 1e-10)))
     with jax.enable_x64(True):
         got = np.broadcast_to(f(jnp.asarray(POINTS, jnp.float64)), want.shape)  # f(3) is 0-d
-    finite = np.isfinite(want)
+    with np.errstate(all="ignore"):
+        well_posed = np.abs(nudged - want) <= 1e-4 * np.abs(want) + 1e-9
+    finite = np.isfinite(want) & well_posed
     np.testing.assert_allclose(got[finite], want[finite], rtol=1e-7, atol=1e-9, err_msg=text)
