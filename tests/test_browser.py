@@ -47,6 +47,14 @@ def test_page_loads_with_four_paths(page):
     )
 
 
+def test_a_class_sees_no_deploy_button(page):
+    """.streamlit/config.toml's toolbarMode = "viewer": no Deploy button on the projector (the
+    viewer's menu stays)."""
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+    assert page.locator('[data-testid="stMainMenu"]').count() == 1
+
+
 def test_the_rehearsal_draw_leaves_nothing_behind(page):
     """While the server computes the first figure, the page draws a small one off-screen to warm
     plotly.js up (ui/live_chart/load_plotly.js), unless the chart came first: once it has
