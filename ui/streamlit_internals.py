@@ -28,6 +28,12 @@ import importlib
 import logging
 
 import streamlit as st
+from streamlit import runtime
+
+try:
+    from streamlit.runtime.pages_manager import PagesManager
+except ImportError:  # a Streamlit without it: problems() says so
+    PagesManager = None
 
 TESTED = (1, 67)  # the minor version both workarounds were written and tested against
 SCANNER = "streamlit.components.v2.manifest_scanner"
@@ -38,19 +44,12 @@ log = logging.getLogger("optiscape")
 
 
 def _pages_manager():
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:
-        return None
     return PagesManager if hasattr(PagesManager, "uses_pages_directory") else None
 
 
 def _served() -> bool:
     """A real server (AppTest runs on a stand-in Runtime and resets the flag every run)."""
-    from streamlit import runtime
-    from streamlit.runtime import Runtime
-
-    return runtime.exists() and type(runtime.get_instance()) is Runtime
+    return runtime.exists() and type(runtime.get_instance()) is runtime.Runtime
 
 
 def through_navigation() -> None:

@@ -100,23 +100,19 @@ def draw() -> scenarios.Settings:
     )
     sb.subheader("Stopping rule")
     left, right = sb.columns(2)
-    stop_grad = left.number_input(
+    stop_grad = _tolerance(
+        left,
         "‖∇f‖ ≤",
-        min_value=LIMITS.stop_grad.low,
-        max_value=LIMITS.stop_grad.high,
-        step=1e-3,
-        format="%g",
-        key="stop_grad",
-        help="Stop a path at the first step where the gradient norm is this small (0: off).",
+        LIMITS.stop_grad,
+        "stop_grad",
+        "Stop a path at the first step where the gradient norm is this small (0: off).",
     )
-    stop_loss = right.number_input(
+    stop_loss = _tolerance(
+        right,
         "f − f* ≤",
-        min_value=LIMITS.stop_loss.low,
-        max_value=LIMITS.stop_loss.high,
-        step=1e-3,
-        format="%g",
-        key="stop_loss",
-        help="Stop a path at the first step where f − f* (f itself where f* is unknown) is "
+        LIMITS.stop_loss,
+        "stop_loss",
+        "Stop a path at the first step where f − f* (f itself where f* is unknown) is "
         "this small (0: off).",
     )
     formula, domain = state.drawn_formula()
@@ -136,4 +132,11 @@ def draw() -> scenarios.Settings:
         stop_loss=float(stop_loss),
         reg=reg,
         prox=bool(prox),
+    )
+
+
+def _tolerance(column, label: str, p, key: str, help: str) -> float:
+    """One of the stopping rule's two thresholds (0: that test is off)."""
+    return column.number_input(
+        label, min_value=p.low, max_value=p.high, step=1e-3, format="%g", key=key, help=help
     )
