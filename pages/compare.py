@@ -40,14 +40,17 @@ def page() -> None:
     warnings = state.COMPARE.begin()  # the view left, or the link's
     base = compare_sidebar.draw()
 
-    st.title("Compare optimizers")
     controls.link_warnings(warnings)
     surface = scenarios.surface_of(base)
     title = surface.title
     if base.surface == scenarios.CUSTOM:
         st.latex(surface.latex)
         title = f"`{title}`"  # as typed: its ** is not Markdown's bold
-    st.caption(f"{title}: {surface.about}  Click the map to start there; ▶ plays the paths.")
+    # no page title: the map, its player and every η must fit a projector's 1280 × 720
+    st.caption(
+        f"**{title}**: {surface.about}  Click the map to start there, drag to zoom; "
+        "▶ plays the paths (Space, ←/→ with the chart focused)."
+    )
     compare_view(base, surface)
 
 
@@ -57,7 +60,7 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
     optimizer's slider reruns only this part (the sidebar is not rebuilt), the chart is sent
     before the panels and updates in place (ui/live_chart.py)."""
     chosen = optimizer_panels.choose()
-    chart, side = st.columns([3, 1], gap="medium")
+    chart, side = st.columns([7, 3], gap="medium")
     s = replace(base, runs=optimizer_panels.runs(chosen), show=state.shown())
     state.COMPARE.finish(s)  # kept for a return to this page, in its link, for the 3-D page
     with chart:

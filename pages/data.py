@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 import surfaces
-from plots import compare, lean, spread
+from plots import compare, spread
 from scenarios import data_runs
 from scenarios.data_runs import NEURON, RAW, SADDLE, STD
 from surfaces import neuron
-from ui import cached, cached_data, controls, streamlit_internals
+from ui import cached, cached_data, controls, live_chart, streamlit_internals
 from ui.page_state import PageState
 from ui.sidebars import data as data_sidebar
 
@@ -117,7 +117,7 @@ def page() -> None:
     if k and r.batch < n:
         seeds = tuple(range(r.seed + 1, r.seed + 1 + k))
         fig = spread.with_spread(fig, cached_data.spread(r, seeds), "#f59e0b", f"{k} other seeds")
-    st.plotly_chart(lean.LeanFigure(fig), config={"displayModeBar": False}, theme=None)
+    live_chart.live_chart(fig, key="data.chart", click_subplot="", config={"displayModeBar": False})
     comparison(r)
     st.latex(surface.latex)
 

@@ -8,7 +8,7 @@ import optimizers
 import surfaces
 from plots import compare, lean, schedules
 from scenarios import schedule_runs
-from ui import cached, controls, streamlit_internals
+from ui import cached, controls, live_chart, streamlit_internals
 from ui.page_state import PageState
 
 P = "schedules."  # widget keys of this page, apart from the Compare page's
@@ -105,11 +105,11 @@ def page() -> None:
         surface.f_min,
         click_grid,
     )
-    st.plotly_chart(
-        lean.LeanFigure(compare.compare_figure(view, schedule_runs.series(runs))),
-        config={"displayModeBar": False},
-        theme=None,
+    live_chart.live_chart(
+        compare.compare_figure(view, schedule_runs.series(runs)),
         key=P + "chart",
+        click_subplot="",  # no start to move here
+        config={"displayModeBar": False},
     )
     rows = []
     for n, p, t in runs:

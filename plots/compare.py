@@ -126,9 +126,20 @@ def data_ranges(series: Sequence[Series], f_min: float | None) -> dict[str, list
     return out
 
 
-def frame_steps(series: Sequence[Series], count: int) -> np.ndarray:
+EVERY_STEP = 50  # the first steps a frame each: momentum's first moves are the lesson
+FRAMES = 100  # frames in all; past the first fifty, spaced evenly in log(step)
+
+
+def frame_steps(series: Sequence[Series], count: int = FRAMES) -> np.ndarray:
+    """The steps the animation shows: every step up to `EVERY_STEP` (or ``count`` − 1 when
+    that is fewer), then steps spaced evenly in log(step) up to the last, ``count`` in all
+    (fewer for a short run: one frame per step)."""
     steps = max((len(s.loss) - 1 for s in series), default=0)
-    return np.unique(np.round(np.linspace(0, steps, min(count, steps + 1))).astype(int))
+    if steps + 1 <= count:
+        return np.arange(steps + 1)
+    first = min(EVERY_STEP, count - 2)
+    late = np.geomspace(first + 1, steps, count - first - 1)
+    return np.unique(np.concatenate([np.arange(first + 1), np.round(late).astype(int)]))
 
 
 def _markers_at(
@@ -155,7 +166,7 @@ def _markers_at(
 
 
 def compare_figure(
-    view: MapView, series: Sequence[Series], frames: int = 40, height: int = 560
+    view: MapView, series: Sequence[Series], frames: int = FRAMES, height: int = 520
 ) -> dict:
     """The whole figure as a dict for ``st.plotly_chart`` (or ``plotly.io``)."""
     (x0, x1), (y0, y1) = view.domain
@@ -215,63 +226,69 @@ def compare_figure(
         data += _marker_traces(s, marker)
     steps = frame_steps(series, frames) if series else np.array([0])
     ranges = data_ranges(series, view.f_min)
+    # plotly.js animates a subplot by redrawing the frame's traces on it alone: on a subplot none
+    # of whose traces is in the frame (η_t) it removes every line. So each frame also names the
+    # η_t lines, unchanged (an empty update).
+    rates = [HEAD_TRACES + 4 * j + 3 for j in range(len(series))]
     figure_frames = [
-        {"name": str(int(k)), "data": markers, "traces": animated}
+        {"name": str(int(k)), "data": markers + [{}] * len(rates), "traces": animated + rates}
         for k, markers in zip(steps, _markers_at(series, steps, view.f_min), strict=True)
     ]
     layout = {
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
         "hovermode": "closest",
-        # a click is an event only (no selection restyles the traces); fixed ranges leave
-        # nothing to drag
-        "dragmode": False,
+        # a click is an event only (no selection restyles the traces); a drag on the map zooms
+        # (the loss and η_t axes are fixed), a double click or the player's ⟲ resets it, and
+        # the zoom outlives a rerun on the same map (uirevision)
+        "dragmode": "zoom",
+        "uirevision": f"{x0},{x1},{y0},{y1}",
         "clickmode": "event",
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "x": 0.0, "y": 1.06, "xanchor": "left", "yanchor": "bottom"},
         "xaxis": {
             **AXIS,
-            "domain": [0.0, 0.56],
+            "domain": [0.0, 0.58],
             "range": [x0, x1],
             "title": {"text": "x"},
             "showgrid": False,
             "zeroline": False,
-            "fixedrange": True,
+            "fixedrange": False,
             "constrain": "domain",
         },
         "yaxis": {
             **AXIS,
-            "domain": [0.14, 1.0],
+            "domain": [0.0, 1.0],
             "range": [y0, y1],
             "title": {"text": "y"},
             "showgrid": False,
             "zeroline": False,
-            "fixedrange": True,
+            "fixedrange": False,
             "scaleanchor": "x",
             "scaleratio": 1,
             "constrain": "domain",
         },
         "xaxis2": {
             **AXIS,
-            "domain": [0.66, 1.0],
+            "domain": [0.7, 1.0],
             "anchor": "y2",
             "range": ranges["xaxis2"],
+            "showticklabels": False,  # the η_t panel below shares and labels the steps
             "fixedrange": True,
         },
         "yaxis2": {
             **AXIS,
-            "domain": [0.5, 1.0],
+            "domain": [0.42, 1.0],
             "anchor": "x2",
             "type": axis_type,
             "range": ranges["yaxis2"],
-            "title": {"text": axis_title},
             "exponentformat": "power",
             "fixedrange": True,
             **({"dtick": _decade_step(series, view.f_min)} if axis_type == "log" else {}),
         },
         "xaxis3": {
             **AXIS,
-            "domain": [0.66, 1.0],
+            "domain": [0.7, 1.0],
             "anchor": "y3",
             "matches": "x2",
             "title": {"text": "step"},
@@ -279,13 +296,18 @@ def compare_figure(
         },
         "yaxis3": {
             **AXIS,
-            "domain": [0.14, 0.36],
+            "domain": [0.0, 0.32],
             "anchor": "x3",
-            "title": {"text": "η<sub>t</sub>"},
             "exponentformat": "power",
             "range": ranges["yaxis3"],
             "fixedrange": True,
         },
+        # the panels' titles above them, not beside: between the map and the panels there is
+        # room for the tick labels only, and a narrow window would draw one over the other
+        "annotations": [
+            _panel_title(axis_title, 1.0),
+            _panel_title("η<sub>t</sub>", 0.32),
+        ],
         "images": [
             {
                 "source": view.image_uri,
@@ -299,84 +321,25 @@ def compare_figure(
                 "layer": "below",
             }
         ],
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": 0.0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"t": 0, "r": 10},
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": "▶ Play",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {
-                                "frame": {"duration": 60, "redraw": False},
-                                "transition": {"duration": 0},
-                                "fromcurrent": True,
-                                "mode": "immediate",
-                            },
-                        ],
-                    },
-                    {
-                        "label": "❚❚ Pause",
-                        "method": "animate",
-                        "args": [
-                            [None],
-                            {
-                                "frame": {"duration": 0, "redraw": False},
-                                "transition": {"duration": 0},
-                                "mode": "immediate",
-                            },
-                        ],
-                    },
-                ],
-            }
-        ],
-        "sliders": [
-            {
-                "active": len(steps) - 1,
-                "x": 0.16,
-                "y": 0.0,
-                "len": 0.84,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"t": 0},
-                "currentvalue": {
-                    "prefix": "step ",
-                    "visible": True,
-                    "xanchor": "right",
-                    "font": {"color": "#333"},
-                },
-                "font": {
-                    "color": "rgba(0,0,0,0)"
-                },  # one label per frame is unreadable; the current value says it
-                "ticklen": 3,
-                "transition": {"duration": 0},
-                "steps": [
-                    {
-                        "label": str(int(k)),
-                        "method": "animate",
-                        "args": [
-                            [str(int(k))],
-                            {
-                                "frame": {"duration": 0, "redraw": False},
-                                "transition": {"duration": 0},
-                                "mode": "immediate",
-                            },
-                        ],
-                    }
-                    for k in steps
-                ],
-            }
-        ],
+        # the frames' steps, for the player under the chart (ui/live_chart/chart.js): play,
+        # pause, speed, one step either way, a scrubber and the keyboard
+        "meta": {"frame_steps": [int(k) for k in steps], "map_aspect": (y1 - y0) / (x1 - x0)},
     }
     return {"data": data, "layout": layout, "frames": figure_frames}
+
+
+def _panel_title(text: str, top: float) -> dict:
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.7,
+        "y": top,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12},
+    }
 
 
 def _series_traces(view: MapView, s: Series) -> list[dict]:
@@ -469,7 +432,7 @@ def series_slots(count: int, j: int) -> list[int]:
 
 
 def series_swap(
-    view: MapView, series: Sequence[Series], j: int, other: Series, frames: int = 40
+    view: MapView, series: Sequence[Series], j: int, other: Series, frames: int = FRAMES
 ) -> dict:
     """What `compare_figure(view, series, frames)` would have for series ``j`` with ``other``
     in its place (a run of the same optimizer with another hyperparameter): its six traces

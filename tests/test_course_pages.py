@@ -10,6 +10,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import optimizers
+from ui import live_chart
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -21,7 +22,13 @@ def _values(v) -> np.ndarray:
 
 
 def _figures(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The page's figures: st.plotly_chart's, then the live charts' (ui/live_chart.py)."""
+    live = [
+        live_chart.payload_of(c.proto)["figure"]
+        for c in at.get("bidi_component")
+        if c.proto.component_name == "optiscape.live_chart"
+    ]
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + live
 
 
 def _ok(at: AppTest) -> None:

@@ -122,15 +122,37 @@ def test_loss_axis_is_the_log_gap_when_the_minimum_is_known(rosenbrock_figure):
 def test_frames_move_only_the_markers_and_end_at_the_last_step(rosenbrock_figure):
     _, series, fig = rosenbrock_figure
     frames = fig["frames"]
+    n = len(series)
     animated = frames[0]["traces"]
-    assert len(animated) == 2 * len(series)
-    assert all(fig["data"][i]["mode"] == "markers" for i in animated)
+    markers, rates = animated[: 2 * n], animated[2 * n :]
+    assert all(fig["data"][i]["mode"] == "markers" for i in markers)
+    # the η_t lines ride along unchanged: plotly.js empties a subplot none of whose traces is in
+    # the frame (the η_t panel went blank on ▶ Play)
+    assert [fig["data"][i]["yaxis"] for i in rates] == ["y3"] * n
+    assert all(f["data"][2 * n :] == [{}] * n for f in frames)
     assert all(f["traces"] == animated for f in frames)
     assert int(frames[-1]["name"]) == max(len(s.loss) - 1 for s in series)
     # at the last frame each marker sits at its run's last finite point
-    for s, marker in zip(series, frames[-1]["data"][::2], strict=True):
+    for s, marker in zip(series, frames[-1]["data"][: 2 * n : 2], strict=True):
         assert np.allclose([marker["x"][0], marker["y"][0]], s.xy[s.last], rtol=1e-5)
-    assert len(fig["layout"]["sliders"][0]["steps"]) == len(frames)
+    # the player under the chart (ui/live_chart/player.js) is told each frame's step
+    assert fig["layout"]["meta"]["frame_steps"] == [int(f["name"]) for f in frames]
+
+
+def test_the_first_fifty_steps_are_a_frame_each_then_spaced_in_log_step():
+    s = surfaces.get("booth")
+    for steps in (30, 200, 20000):
+        series = _series(s, [("sgd", {"lr": 0.01})], steps=steps)
+        shown = compare.frame_steps(series)
+        if steps + 1 <= compare.FRAMES:
+            assert shown.tolist() == list(range(steps + 1))  # one frame per step
+            continue
+        assert shown[:51].tolist() == list(range(51))  # momentum's first moves, each shown
+        assert shown[-1] == steps and len(shown) <= compare.FRAMES
+        late = np.log(shown[51:])
+        gaps = np.diff(late)
+        # evenly spaced in log(step), up to the rounding of a step to a whole number
+        assert np.all(gaps > 0) and gaps.max() - gaps.min() < np.log(1 + 1 / shown[51]) + 0.02
 
 
 def test_long_runs_are_decimated():

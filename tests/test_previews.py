@@ -52,11 +52,12 @@ def test_vary_refuses_bad_values():
 
 def test_positions_near_are_the_sliders_key_presses():
     eta = Param("lr", 0.01, 1e-6, 10.0, "η", log=True)
-    assert controls.positions_near(eta, -2.0, 2) == [-2.02, -2.01, -1.99, -1.98]
+    # a key press moves η by a twentieth of a decade (× 1.122), a change a class can see
+    assert controls.positions_near(eta, -2.0, 2) == [-2.1, -2.05, -1.95, -1.9]
     # at the end of the range: only what the slider can reach
-    assert controls.positions_near(eta, 1.0, 2) == [0.98, 0.99]
+    assert controls.positions_near(eta, 1.0, 2) == [0.9, 0.95]
     # off the grid (a link's η = 0.003): the grid positions around it
-    assert controls.positions_near(eta, -2.5229, 1) == [-2.53, -2.52, -2.51]
+    assert controls.positions_near(eta, -2.5229, 1) == [-2.55, -2.5, -2.45]
     beta = Param("beta", 0.9, 0.0, 0.999, "β")
     step = controls.slider_step(beta)
     assert controls.positions_near(beta, 0.9, 1) == [round(0.9 - step, 6), round(0.9 + step, 6)]
@@ -134,8 +135,8 @@ def test_the_preview_is_what_the_app_draws_after_the_move(query):
     assert {p["slider"] for p in payload["previews"]} == {
         dom_class(f"hp.{n}.lr") for n in ("sgd", "momentum", "rmsprop", "adam")
     }
-    at.session_state["hp.adam.lr"] = -1.98  # two key presses from −2
-    merged, slots = _merged(payload, "st-key-hp-adam-lr", -1.98)
+    at.session_state["hp.adam.lr"] = -1.9  # two key presses from −2
+    merged, slots = _merged(payload, "st-key-hp-adam-lr", -1.9)
     at.run()
     _ok(at)
     after = _figure(at)

@@ -25,7 +25,9 @@ from ui.plotly_js import encode  # the payloads' form: JSON bytes
 
 _CHART = st.components.v2.component(
     "optiscape.live_chart",
-    js=plotly_js.LOADER + (plotly_js.ASSETS / "chart.js").read_text(),
+    js=plotly_js.LOADER
+    + (plotly_js.ASSETS / "player.js").read_text()
+    + (plotly_js.ASSETS / "chart.js").read_text(),
     isolate_styles=False,
 )
 # The previews' carrier: it hands them to the chart named in them (ui/live_chart/chart.js).

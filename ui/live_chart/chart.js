@@ -1,4 +1,5 @@
-// (loadPlotly comes from load_plotly.js, which ui/live_chart.py puts before this module.)
+// (loadPlotly comes from load_plotly.js, and player, layoutFor and watchFit from player.js,
+// which ui/live_chart.py puts before this module.)
 //
 // One Plotly chart that stays mounted across Streamlit reruns (an st.components.v2 module).
 //
@@ -10,7 +11,12 @@
 //    same: only the traces whose arrays changed are moved, with Plotly.animate and no redraw
 //    (every axis range is fixed by the figure, so nothing else on the chart can change);
 //  - anything else changed: Plotly.react, which diffs and redraws the chart in place.
-// The animation frames are replaced when they changed. A click on the subplot
+// The animation frames (each a step's markers) are kept for the player under the chart, not
+// given to Plotly: ▶/❚❚, one step back and forward, a scrubber over every frame, the speed
+// (0.25× to 4×) and a reset of the map's zoom; with the chart focused, Space plays or pauses,
+// ←/→ step, Home/End go to either end. A new figure keeps the frame shown. The chart follows
+// its container's width (a ResizeObserver) and sets its height so that the map is square and
+// fits the window; it takes the page's dark or light theme. A click on the subplot
 // `data.click_subplot` (e.g. "xy": the map) is sent back as the trigger value `click` = {x, y},
 // the pointer's position in that subplot's coordinates.
 //
@@ -62,10 +68,11 @@ async function showPreview(Plotly, root, preview) {
   root.__shown.set(preview.slider, swap);
   for (const slot of preview.slots) root.__drawn.traces[slot] = null; // the next figure redraws them
   await Plotly.animate(root, { data: traces, traces: preview.slots }, NO_REDRAW);
-  // the play button and the step scrubber move the swapped markers too (after the paint)
-  root.__drawn.frames = null;
+  // the player moves the swapped markers too, and shows them at its frame (after the paint)
   setTimeout(() => {
-    if (root.__figure === fig) Plotly.addFrames(root, framesShown(root));
+    if (root.__figure !== fig) return;
+    root.__frames = framesShown(root);
+    if (!player.atEnd(root)) player.show(Plotly, root, root.__frame);
   }, 0);
 }
 
@@ -153,13 +160,11 @@ async function draw(Plotly, root, data) {
     if (changed.length) {
       await Plotly.animate(root, { data: changed.map((i) => figure.data[i]), traces: changed }, NO_REDRAW);
     }
-    if (now.frames !== was.frames) await Plotly.addFrames(root, figure.frames || []);
   } else {
     performance.mark("optiscape:draw"); // bench/latency.py reports these marks
     await Plotly.react(root, {
       data: figure.data,
-      layout: figure.layout,
-      frames: figure.frames || [],
+      layout: layoutFor(root, figure.layout),
       config: data.config || {},
     });
   }
@@ -167,6 +172,8 @@ async function draw(Plotly, root, data) {
   root.__drawn = now;
   root.__draws = (root.__draws || 0) + 1; // figures from the server drawn (bench/latency.py)
   root.__figure = figure;
+  root.__frames = figure.frames || [];
+  player.adopt(Plotly, root, (figure.layout.meta || {}).frame_steps || []);
   root.__figureId = data.id;
   root.__previews = [];
   root.__previewsOf = null;
@@ -185,7 +192,7 @@ export default function ({ data: bytes, parentElement, setTriggerValue }) {
     root.style.width = "100%";
     parentElement.appendChild(root);
   }
-  root.style.height = `${data.figure.layout.height}px`;
+  if (!root.__drawn) root.style.height = `${data.figure.layout.height}px`;
   root.__send = setTriggerValue; // the latest, for the click handler bound once
   root.__clickSubplot = data.click_subplot;
   root.__key = data.key;
@@ -199,6 +206,7 @@ export default function ({ data: bytes, parentElement, setTriggerValue }) {
     .then(async (Plotly) => {
       if (seq !== root.__seq) return;
       await draw(Plotly, root, data);
+      watchFit(root);
       if (!root.__clickBound) {
         root.__clickBound = true;
         root.on("plotly_click", (ev) => {
@@ -224,6 +232,7 @@ export default function ({ data: bytes, parentElement, setTriggerValue }) {
       root.textContent = `The chart could not be drawn: ${e.message || e}`;
     });
   return () => {
+    if (root.__unwatch) root.__unwatch();
     if (window.Plotly) window.Plotly.purge(root);
   };
 }

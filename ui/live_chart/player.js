@@ -1,0 +1,255 @@
+// The chart's player, size and theme (ui/live_chart.py puts this before chart.js).
+//
+// The player is a toolbar under the chart: ▶/❚❚, one step back and forward, a scrubber over
+// every frame, "step k / T", the speed (0.25× to 4×) and ⟲ (the map's zoom back to its
+// domain). The figure's frames (plots.compare: every step of the first fifty, then steps
+// spaced in log(step)) are kept on the chart's element, root.__frames, and shown with
+// Plotly.animate on the marker traces alone. With the chart focused (a click on it, or Tab),
+// Space plays or pauses, ←/→ step one frame, Home/End go to either end.
+
+const FRAME_MS = 60; // a frame's time at 1×: 100 frames in 6 s
+const SPEEDS = [0.25, 0.5, 1, 2, 4];
+const SHOW = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
+
+const player = {
+  // The toolbar for `root`, made once, after it.
+  bar(root) {
+    if (root.__bar) return root.__bar;
+    const bar = document.createElement("div");
+    bar.className = "optiscape-player";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "animation");
+    bar.style.cssText =
+      "display:flex;align-items:center;gap:0.4rem;flex-wrap:nowrap;padding:0.2rem 0 0 0;font-size:0.9rem;color:inherit";
+    const button = (act, text, title) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.act = act;
+      b.textContent = text;
+      b.title = title;
+      b.setAttribute("aria-label", title);
+      b.style.cssText =
+        "white-space:nowrap;padding:0.15rem 0.5rem;border-radius:0.4rem;border:1px solid rgba(128,128,128,0.5);background:transparent;color:inherit;cursor:pointer;font:inherit";
+      bar.appendChild(b);
+      return b;
+    };
+    bar.__play = button("play", "▶ Play", "play or pause (Space)");
+    button("back", "−1", "one frame back (←)");
+    button("forward", "+1", "one frame forward (→)");
+    const scrub = document.createElement("input");
+    scrub.type = "range";
+    scrub.min = "0";
+    scrub.step = "1";
+    scrub.className = "optiscape-scrub";
+    scrub.setAttribute("aria-label", "step");
+    scrub.style.cssText = "flex:1 1 auto;min-width:4rem";
+    bar.appendChild(scrub);
+    bar.__scrub = scrub;
+    const label = document.createElement("span");
+    label.className = "optiscape-step";
+    label.style.cssText = "white-space:nowrap;font-variant-numeric:tabular-nums";
+    bar.appendChild(label);
+    bar.__label = label;
+    const speed = document.createElement("select");
+    speed.setAttribute("aria-label", "speed");
+    speed.title = "speed";
+    speed.style.cssText = "background:transparent;color:inherit;border:1px solid rgba(128,128,128,0.5);border-radius:0.4rem;font:inherit";
+    for (const v of SPEEDS) {
+      const o = document.createElement("option");
+      o.value = String(v);
+      o.textContent = `${v}×`;
+      o.selected = v === 1;
+      speed.appendChild(o);
+    }
+    bar.appendChild(speed);
+    bar.__speed = speed;
+    button("zoom", "⟲", "reset the map's zoom (a drag on the map zooms; a double click resets too)");
+    root.after(bar);
+    root.__bar = bar;
+    root.__speed = 1;
+    const Plotly = () => window.Plotly;
+    bar.addEventListener("click", (ev) => {
+      const act = ev.target.closest("button")?.dataset.act;
+      if (act) player.act(Plotly(), root, act);
+    });
+    scrub.addEventListener("input", () => {
+      player.pause(root);
+      player.show(Plotly(), root, parseInt(scrub.value, 10));
+    });
+    speed.addEventListener("change", () => {
+      root.__speed = parseFloat(speed.value);
+    });
+    // the keyboard, where the chart or its toolbar has focus
+    const wrapper = root.parentElement;
+    wrapper.tabIndex = 0;
+    wrapper.style.outline = "none";
+    wrapper.addEventListener("mousedown", (ev) => {
+      if (!ev.target.closest("select,input")) wrapper.focus({ preventScroll: true });
+    });
+    wrapper.addEventListener("keydown", (ev) => {
+      if (ev.target.closest("select")) return;
+      const act = { " ": "play", ArrowLeft: "back", ArrowRight: "forward", Home: "first", End: "last" }[ev.key];
+      if (!act || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      ev.preventDefault();
+      player.act(Plotly(), root, act);
+    });
+    return bar;
+  },
+
+  act(Plotly, root, act) {
+    const last = root.__frames.length - 1;
+    if (act === "play") return root.__playing ? player.pause(root) : player.play(Plotly, root);
+    if (act === "zoom") {
+      const fl = root.__figure.layout;
+      return Plotly.relayout(root, { "xaxis.range": fl.xaxis.range, "yaxis.range": fl.yaxis.range });
+    }
+    player.pause(root);
+    const to = { back: root.__frame - 1, forward: root.__frame + 1, first: 0, last }[act];
+    player.show(Plotly, root, Math.max(0, Math.min(last, to)));
+  },
+
+  // A new figure's frames: the toolbar set to them, the frame shown kept where it can be.
+  adopt(Plotly, root, steps) {
+    const bar = player.bar(root);
+    const last = root.__frames.length - 1;
+    root.__steps = steps;
+    bar.style.display = last > 0 ? "flex" : "none";
+    bar.__scrub.max = String(Math.max(last, 0));
+    const keep = root.__frame !== undefined && root.__frame < last && !root.__ended;
+    if (keep) player.show(Plotly, root, root.__frame);
+    else player.mark(root, last);
+  },
+
+  atEnd(root) {
+    return root.__frame === undefined || root.__frame >= root.__frames.length - 1;
+  },
+
+  // The toolbar says frame `k` is shown.
+  mark(root, k) {
+    const bar = root.__bar;
+    const steps = root.__steps || [];
+    root.__frame = k;
+    root.__ended = k >= root.__frames.length - 1;
+    bar.__scrub.value = String(k);
+    bar.__label.textContent = `step ${steps[k] ?? k} / ${steps[steps.length - 1] ?? 0}`;
+  },
+
+  show(Plotly, root, k) {
+    const frame = root.__frames[k];
+    if (!frame) return;
+    player.mark(root, k);
+    return Plotly.animate(root, { data: frame.data, traces: frame.traces }, SHOW);
+  },
+
+  play(Plotly, root) {
+    if (root.__frames.length < 2) return;
+    if (player.atEnd(root)) player.show(Plotly, root, 0);
+    root.__playing = true;
+    root.__bar.__play.textContent = "❚❚ Pause";
+    const tick = async () => {
+      if (!root.__playing || !root.isConnected) return;
+      const next = root.__frame + 1;
+      if (next >= root.__frames.length) return player.pause(root);
+      await player.show(Plotly, root, next);
+      root.__timer = setTimeout(tick, FRAME_MS / root.__speed);
+    };
+    root.__timer = setTimeout(tick, FRAME_MS / root.__speed);
+  },
+
+  pause(root) {
+    root.__playing = false;
+    clearTimeout(root.__timer);
+    if (root.__bar) root.__bar.__play.textContent = "▶ Play";
+  },
+};
+
+// The page's theme: dark where Streamlit's background is dark.
+function pageIsDark() {
+  const app = document.querySelector(".stApp") || document.body;
+  const m = getComputedStyle(app).backgroundColor.match(/\d+(\.\d+)?/g);
+  if (!m) return false;
+  const [r, g, b] = m.map(Number);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 110;
+}
+
+const DARK = { paper: "#0e1117", plot: "#0e1117", font: "#e6e6e6", grid: "#2b3140", line: "#5c6370" };
+const LIGHT = { paper: "#ffffff", plot: "#ffffff", font: "#31333f", grid: "#e6e6e6", line: "#999999" };
+
+// What the theme changes in a layout, as Plotly.relayout's keys.
+function themeUpdate(layout, dark) {
+  const t = dark ? DARK : LIGHT;
+  const out = { paper_bgcolor: t.paper, plot_bgcolor: t.plot, "font.color": t.font };
+  for (const k of Object.keys(layout)) {
+    if (/^[xy]axis\d*$/.test(k)) {
+      out[`${k}.gridcolor`] = t.grid;
+      out[`${k}.linecolor`] = t.line;
+      out[`${k}.zerolinecolor`] = t.grid;
+    }
+  }
+  return out;
+}
+
+function applyUpdate(layout, update) {
+  const out = structuredClone(layout);
+  for (const [path, v] of Object.entries(update)) {
+    const keys = path.split(".");
+    let o = out;
+    for (const k of keys.slice(0, -1)) o = o[k] = o[k] || {};
+    o[keys[keys.length - 1]] = v;
+  }
+  return out;
+}
+
+// The size for `root`: its container's width, and a height that makes the map square (its
+// aspect from the figure) and keeps chart and player inside the window.
+function sizeFor(root, layout) {
+  const width = Math.max(root.clientWidth, 280);
+  const m = layout.margin || { l: 50, r: 20, t: 30, b: 40 };
+  const meta = layout.meta || {};
+  if (!meta.map_aspect) return { width, height: layout.height };
+  const map = (width - m.l - m.r) * (layout.xaxis.domain[1] - layout.xaxis.domain[0]);
+  const want = map * meta.map_aspect + m.t + m.b + 28; // the legend above the plots
+  const top = root.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - Math.min(top, window.innerHeight * 0.45) - 48; // the player
+  return { width, height: Math.round(Math.max(300, Math.min(want, room))) };
+}
+
+// The figure's layout as drawn: its size and the page's theme.
+function layoutFor(root, layout) {
+  const size = sizeFor(root, layout);
+  root.__size = size;
+  root.__dark = pageIsDark();
+  root.style.height = `${size.height}px`;
+  return applyUpdate({ ...layout, ...size }, themeUpdate(layout, root.__dark));
+}
+
+// A window or column that changed size, or a theme that changed: the chart follows, without a
+// rerun.
+function watchFit(root) {
+  if (root.__fitWatched) return;
+  root.__fitWatched = true;
+  const refit = () => {
+    const Plotly = window.Plotly;
+    const fig = root.__figure;
+    if (!Plotly || !fig || !root.isConnected) return;
+    const size = sizeFor(root, fig.layout);
+    const dark = pageIsDark();
+    const was = root.__size || {};
+    if (Math.abs(size.width - was.width) < 2 && Math.abs(size.height - was.height) < 2 && dark === root.__dark) return;
+    root.__size = size;
+    root.__dark = dark;
+    root.style.height = `${size.height}px`;
+    queue(root, () => Plotly.relayout(root, { ...size, ...themeUpdate(fig.layout, dark) }));
+  };
+  root.__resizeObserver = new ResizeObserver(refit);
+  root.__resizeObserver.observe(root.parentElement);
+  window.addEventListener("resize", refit);
+  root.__themeTimer = setInterval(refit, 1000); // Streamlit's theme menu changes no element we observe
+  root.__unwatch = () => {
+    root.__fitWatched = false;
+    root.__resizeObserver.disconnect();
+    window.removeEventListener("resize", refit);
+    clearInterval(root.__themeTimer);
+    player.pause(root);
+  };
+}
