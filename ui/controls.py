@@ -1,7 +1,10 @@
 """Widgets for registry parameters: one slider per `Param`, labelled with its symbol.
 
-Log-scale parameters (η, ε) slide over log₁₀ of the value and show the value itself; the
-stored setting is the value, rounded to four significant digits so a URL reproduces it.
+Log-scale parameters (η, ε) slide over log₁₀ of the value, a twentieth of a decade per key
+press, and show the value itself; the stored setting is the value, rounded to four significant
+digits so a URL reproduces it. Decay rates (β, ρ: up to 0.999…) move over a list of values each
+of which changes the path (0.9, 0.92, … 0.99, 0.995, 0.999). `typed_box` gives any slider a box
+for a typed value.
 Widget keys are filled in session state before a widget is created and widgets never get a
 ``value=`` argument, so presets, links and clicks can set them without Streamlit warnings.
 """
@@ -18,7 +21,30 @@ from scenarios import LIMITS
 from surfaces import Param
 
 SIG = 4  # significant digits kept from a log slider
-LOG_STEP = 0.01  # a log slider's step, in log₁₀ of the value
+LOG_STEP = 0.05  # a log slider's step, in log₁₀ of the value: η × 1.12 per key press
+# A decay rate's stops: a tenth at a time, then finer towards 1, where 1/(1 − β), the number of
+# past gradients it averages, grows fastest.
+DECAY_STOPS = (
+    *(k / 10 for k in range(9)),
+    0.85,
+    0.9,
+    0.92,
+    0.94,
+    0.95,
+    0.96,
+    0.97,
+    0.98,
+    0.99,
+    0.993,
+    0.995,
+    0.997,
+    0.998,
+    0.999,
+    0.9995,
+    0.9999,
+    0.99995,
+    0.99999,
+)
 
 
 def round_sig(v: float, digits: int = SIG) -> float:
@@ -44,11 +70,23 @@ def ensure(key: str, p: Param, value: float | None = None) -> None:
         set_value(key, p, p.default if value is None else value)
 
 
+def is_decay(p: Param) -> bool:
+    """β, β₁, β₂, ρ: a rate in [0, 1) whose interesting values crowd towards 1."""
+    return 0.99 < p.high < 1.0 and not p.log and not p.choices
+
+
+def decay_stops(p: Param, value: float | None = None) -> list[float]:
+    """The values a decay-rate slider stops at, inside ``p``'s range, with ``value`` (a link's
+    0.937) among them so that it shows as it is."""
+    stops = {v for v in DECAY_STOPS if p.low - 1e-12 <= v <= p.high + 1e-12} | {p.high}
+    if value is not None:
+        stops.add(float(value))
+    return sorted(stops)
+
+
 def _step(p: Param) -> float:
     if p.integer:
         return 1
-    if 0.99 < p.high < 1.0:  # β-like: resolve 0.999 against 0.9999
-        return 10.0 ** math.floor(math.log10(1.0 - p.high))
     return float(f"{(p.high - p.low) / 200:.1g}")
 
 
@@ -79,23 +117,35 @@ def positions_near(p: Param, w: float, radius: int) -> list[float]:
     return out
 
 
-def param_slider(p: Param, key: str, container=st) -> float:
-    """A slider for ``p`` (its symbol as the label); returns the parameter's value."""
+def param_slider(p: Param, key: str, container=st, label: str | None = None) -> float:
+    """A slider for ``p`` (its symbol as the label, or ``label``, which a log slider follows
+    with the value); returns the parameter's value."""
     ensure(key, p)
     help_text = f"{p.help} ({p.name}), range {p.range_text}" + (", log scale" if p.log else "")
     if p.log:
         low, high = slider_range(p)
+        value = from_widget(p, st.session_state[key])
+        # the label carries the value (a keyed slider stays the same widget when it changes)
         w = container.slider(
-            f"log₁₀ {p.symbol}",
+            f"{label or p.symbol} = {value:.4g}",
             min_value=low,
             max_value=high,
             step=LOG_STEP,
             key=key,
             help=help_text,
+            format="10^%.2f",
         )
-        value = from_widget(p, w)
-        container.caption(f"{p.symbol} = {value:.4g}")
-        return value
+        return from_widget(p, w)
+    if is_decay(p):
+        return float(
+            container.select_slider(
+                label or p.symbol,
+                options=decay_stops(p, st.session_state[key]),
+                format_func=lambda v: f"{v:g}",
+                key=key,
+                help=help_text + "; the box under ⋯ takes any value",
+            )
+        )
     if p.choices:  # a categorical parameter: its names, the engine still gets the number
         return float(
             container.select_slider(
@@ -121,6 +171,36 @@ def param_slider(p: Param, key: str, container=st) -> float:
             format="%.5g",
         )
     )
+
+
+def typed_box(p: Param, key: str, container=st) -> float:
+    """A number box beside the slider ``key`` for ``p``: it shows the slider's value and a
+    typed value moves the slider (inside ``p``'s range)."""
+    box = key + ".typed"
+    st.session_state[box] = from_widget(p, st.session_state[key])
+
+    def typed() -> None:
+        v = min(max(float(st.session_state[box]), p.low), p.high)
+        set_value(key, p, round_sig(v, 6) if not p.log else v)
+
+    v = float(st.session_state[box])
+    if p.integer or p.choices:
+        step, fmt = 1.0, "%g"
+    elif p.log:
+        step, fmt = 10.0 ** (math.floor(math.log10(v)) - 1) if v > 0 else p.low, "%.4g"
+    else:
+        step, fmt = (0.001 if is_decay(p) else _step(p)), "%.6g"
+    container.number_input(
+        f"{p.symbol}: type a value",
+        min_value=float(p.low),
+        max_value=float(p.high),
+        step=step,
+        format=fmt,
+        key=box,
+        on_change=typed,
+        help=f"{p.help}: type a value in {p.range_text}",
+    )
+    return from_widget(p, st.session_state[key])
 
 
 def surface_picker(prefix: str, container=st, on_change=None):

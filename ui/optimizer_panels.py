@@ -11,8 +11,8 @@ from scenarios import LIMITS, analysis, view
 from ui import controls, state
 
 
-def choose() -> list[str]:
-    return st.multiselect(
+def choose(container=st) -> list[str]:
+    return container.multiselect(
         "Optimizers",
         optimizers.names(),
         key="opt",
@@ -36,29 +36,50 @@ def runs(chosen: list[str]) -> tuple[scenarios.Run, ...]:
 
 
 def panels(chosen: list[str]) -> None:
-    """One panel of sliders per chosen optimizer (open when there are at most two)."""
+    """One compact row per chosen optimizer: its η slider, always in view (comparing η across
+    optimizers is what a class does first), and ⋯, which holds its other sliders, a typed-value
+    box for each, its other forms and a reset."""
     for n in chosen:
         opt = optimizers.get(n)
-        with st.expander(f"{opt.title}", expanded=len(chosen) <= 2):
-            for p in opt.hparams:
-                controls.param_slider(p, state.hp_key(n, p.name))
-            for other in analysis.forms(n):
-                is_variant = bool(opt.variant_of)
-                # a variant's panel offers its own switch (on) and back to the default form
-                label = (opt.switch if is_variant else other.switch) or other.title
-                if is_variant and other.variant_of:
-                    continue  # from a variant, only the way back to the default form
-                st.toggle(
-                    label,
-                    value=is_variant,
-                    key=f"form.{n}.{other.name}",
-                    on_change=state.switch_form,
-                    args=(n, other.name),
-                    help=f"{other.title}: {other.about}",
-                )
-            st.button(
-                "Reset to defaults", key=f"reset.{n}", on_click=state.reset_optimizer, args=(n,)
+        first = next(
+            (p for p in opt.hparams if p.name == "lr"), opt.hparams[0] if opt.hparams else None
+        )
+        row, more = st.columns([3, 1], gap="small", vertical_alignment="bottom")
+        if first is not None:
+            controls.param_slider(
+                first, state.hp_key(n, first.name), row, label=f"{opt.title}: {first.symbol}"
             )
+        else:
+            row.markdown(f"**{opt.title}**")
+        with more.popover(
+            "⋯", help=f"{opt.title}: every hyperparameter, typed values, its other forms"
+        ):
+            _details(n, first)
+
+
+def _details(n: str, first) -> None:
+    opt = optimizers.get(n)
+    st.markdown(f"**{opt.title}**")
+    for p in opt.hparams:
+        key = state.hp_key(n, p.name)
+        if p is not first:
+            controls.param_slider(p, key)
+        controls.typed_box(p, key)
+    for other in analysis.forms(n):
+        is_variant = bool(opt.variant_of)
+        # a variant's panel offers its own switch (on) and back to the default form
+        label = (opt.switch if is_variant else other.switch) or other.title
+        if is_variant and other.variant_of:
+            continue  # from a variant, only the way back to the default form
+        st.toggle(
+            label,
+            value=is_variant,
+            key=f"form.{n}.{other.name}",
+            on_change=state.switch_form,
+            args=(n, other.name),
+            help=f"{other.title}: {other.about}",
+        )
+    st.button("Reset to defaults", key=f"reset.{n}", on_click=state.reset_optimizer, args=(n,))
 
 
 def update_rules(s: scenarios.Settings) -> None:

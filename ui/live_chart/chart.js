@@ -168,7 +168,10 @@ async function draw(Plotly, root, data) {
       config: data.config || {},
     });
   }
-  if (!sameShape) performance.mark("optiscape:drawn");
+  if (!sameShape) {
+    dimMap(root, root.__theme);
+    performance.mark("optiscape:drawn");
+  }
   root.__drawn = now;
   root.__draws = (root.__draws || 0) + 1; // figures from the server drawn (bench/latency.py)
   root.__figure = figure;

@@ -163,22 +163,24 @@ const player = {
   },
 };
 
-// The page's theme: dark where Streamlit's background is dark.
-function pageIsDark() {
+// The page's theme: its background colour, and whether it is dark.
+function pageTheme() {
   const app = document.querySelector(".stApp") || document.body;
-  const m = getComputedStyle(app).backgroundColor.match(/\d+(\.\d+)?/g);
-  if (!m) return false;
+  const bg = getComputedStyle(app).backgroundColor;
+  const m = bg.match(/\d+(\.\d+)?/g);
+  if (!m || (m.length > 3 && Number(m[3]) === 0)) return { bg: "#ffffff", dark: false };
   const [r, g, b] = m.map(Number);
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 110;
+  return { bg, dark: 0.2126 * r + 0.7152 * g + 0.0722 * b < 110 };
 }
 
-const DARK = { paper: "#0e1117", plot: "#0e1117", font: "#e6e6e6", grid: "#2b3140", line: "#5c6370" };
-const LIGHT = { paper: "#ffffff", plot: "#ffffff", font: "#31333f", grid: "#e6e6e6", line: "#999999" };
+const DARK = { font: "#e6e6e6", grid: "#3a4050", line: "#6b7280" };
+const LIGHT = { font: "#31333f", grid: "#e6e6e6", line: "#999999" };
 
-// What the theme changes in a layout, as Plotly.relayout's keys.
-function themeUpdate(layout, dark) {
-  const t = dark ? DARK : LIGHT;
-  const out = { paper_bgcolor: t.paper, plot_bgcolor: t.plot, "font.color": t.font };
+// What the theme changes in a layout, as Plotly.relayout's keys: the page's background behind
+// the chart, text and grid lines that read on it.
+function themeUpdate(layout, theme) {
+  const t = theme.dark ? DARK : LIGHT;
+  const out = { paper_bgcolor: theme.bg, plot_bgcolor: theme.bg, "font.color": t.font };
   for (const k of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(k)) {
       out[`${k}.gridcolor`] = t.grid;
@@ -187,6 +189,18 @@ function themeUpdate(layout, dark) {
     }
   }
   return out;
+}
+
+// The map's image dimmed on a dark page (its sand-coloured high ground would glare): a class
+// on the chart, since plotly.js adds the image only once it has loaded.
+function dimMap(root, theme) {
+  if (!document.getElementById("optiscape-dark-style")) {
+    const style = document.createElement("style");
+    style.id = "optiscape-dark-style";
+    style.textContent = ".optiscape-dark .imagelayer image { filter: brightness(0.72) contrast(1.08); }";
+    document.head.appendChild(style);
+  }
+  root.classList.toggle("optiscape-dark", Boolean(theme && theme.dark));
 }
 
 function applyUpdate(layout, update) {
@@ -218,9 +232,9 @@ function sizeFor(root, layout) {
 function layoutFor(root, layout) {
   const size = sizeFor(root, layout);
   root.__size = size;
-  root.__dark = pageIsDark();
+  root.__theme = pageTheme();
   root.style.height = `${size.height}px`;
-  return applyUpdate({ ...layout, ...size }, themeUpdate(layout, root.__dark));
+  return applyUpdate({ ...layout, ...size }, themeUpdate(layout, root.__theme));
 }
 
 // A window or column that changed size, or a theme that changed: the chart follows, without a
@@ -233,13 +247,17 @@ function watchFit(root) {
     const fig = root.__figure;
     if (!Plotly || !fig || !root.isConnected) return;
     const size = sizeFor(root, fig.layout);
-    const dark = pageIsDark();
+    const theme = pageTheme();
     const was = root.__size || {};
-    if (Math.abs(size.width - was.width) < 2 && Math.abs(size.height - was.height) < 2 && dark === root.__dark) return;
+    const same = root.__theme && theme.bg === root.__theme.bg;
+    if (Math.abs(size.width - was.width) < 2 && Math.abs(size.height - was.height) < 2 && same) return;
     root.__size = size;
-    root.__dark = dark;
+    root.__theme = theme;
     root.style.height = `${size.height}px`;
-    queue(root, () => Plotly.relayout(root, { ...size, ...themeUpdate(fig.layout, dark) }));
+    queue(root, async () => {
+      await Plotly.relayout(root, { ...size, ...themeUpdate(fig.layout, theme) });
+      dimMap(root, theme);
+    });
   };
   root.__resizeObserver = new ResizeObserver(refit);
   root.__resizeObserver.observe(root.parentElement);
