@@ -47,10 +47,20 @@ def page() -> None:
         st.latex(surface.latex)
         title = f"`{title}`"  # as typed: its ** is not Markdown's bold
     # no page title: the map, its player and every η must fit a projector's 1280 × 720
-    st.caption(
-        f"**{title}**: {surface.about}  Click the map to start there, drag to zoom; "
+    about, switch = st.columns([5, 1], vertical_alignment="center")
+    about.caption(
+        f"**Compare optimizers** on {title}: {surface.about}  Click the map to start there, "
+        "drag to zoom; "
         "▶ plays the paths (Space, ←/→ with the chart focused)."
     )
+    present = switch.toggle(
+        "Present",
+        key=state.SHOW_KEYS["present"],
+        help="Presentation mode: the sidebar folds away, text, lines and markers grow, and "
+        "the controls are those of one optimizer at a time (show=present in a link).",
+    )
+    if present:
+        st.set_page_config(initial_sidebar_state="collapsed")
     compare_view(base, surface)
 
 
@@ -93,7 +103,7 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
     if clicked:  # the start moved: the sidebar shows it, so the whole page reruns
         st.rerun()
     with side:
-        optimizer_panels.panels(chosen)
+        optimizer_panels.panels(chosen, one_at_a_time="present" in s.show)
         # after the chart, which need not wait for them; none with the saddle arrows, which
         # belong to where the drawn paths ended
         live_chart.previews(

@@ -165,10 +165,18 @@ def _markers_at(
     return out
 
 
+PROJECTOR = 1.5  # presentation mode: text, lines and markers this much larger
+
+
 def compare_figure(
-    view: MapView, series: Sequence[Series], frames: int = FRAMES, height: int = 520
+    view: MapView,
+    series: Sequence[Series],
+    frames: int = FRAMES,
+    height: int = 520,
+    scale: float = 1.0,
 ) -> dict:
-    """The whole figure as a dict for ``st.plotly_chart`` (or ``plotly.io``)."""
+    """The whole figure as a dict for ``st.plotly_chart`` (or ``plotly.io``); ``scale``
+    enlarges its text, lines and markers (`PROJECTOR` in presentation mode)."""
     (x0, x1), (y0, y1) = view.domain
     xs, ys, z = view.grid
     data: list[dict] = [
@@ -193,7 +201,7 @@ def compare_figure(
             "y": [m[1] for m in view.minima],
             "marker": {
                 "symbol": "star",
-                "size": 14,
+                "size": 14 * scale,
                 "color": "#ffffff",
                 "line": {"color": "#111", "width": 1},
             },
@@ -207,7 +215,7 @@ def compare_figure(
             "y": [view.start[1]],
             "marker": {
                 "symbol": "circle",
-                "size": 11,
+                "size": 11 * scale,
                 "color": "#ffffff",
                 "line": {"color": "#111", "width": 2},
             },
@@ -217,13 +225,13 @@ def compare_figure(
     ]
     axis_type, axis_title = loss_axis(series, view.f_min)
     for s in series:
-        data += _series_traces(view, s)
+        data += _series_traces(view, s, scale)
     last_step = frame_steps(series, frames)[-1:] if series else np.array([0])
     at_last = _markers_at(series, last_step, view.f_min)[0]
     animated: list[int] = []
     for s, marker in zip(series, _chunks(at_last), strict=True):
         animated += [len(data), len(data) + 1]
-        data += _marker_traces(s, marker)
+        data += _marker_traces(s, marker, scale)
     steps = frame_steps(series, frames) if series else np.array([0])
     ranges = data_ranges(series, view.f_min)
     # plotly.js animates a subplot by redrawing the frame's traces on it alone: on a subplot none
@@ -236,7 +244,7 @@ def compare_figure(
     ]
     layout = {
         "height": height,
-        "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+        "margin": {"l": 50 * scale, "r": 20, "t": 30 * scale, "b": 40 * scale},
         "hovermode": "closest",
         # a click is an event only (no selection restyles the traces); a drag on the map zooms
         # (the loss and η_t axes are fixed), a double click or the player's ⟲ resets it, and
@@ -245,12 +253,14 @@ def compare_figure(
         "uirevision": f"{x0},{x1},{y0},{y1}",
         "clickmode": "event",
         "plot_bgcolor": "#ffffff",
+        "font": {"size": 12 * scale},
         "legend": {"orientation": "h", "x": 0.0, "y": 1.06, "xanchor": "left", "yanchor": "bottom"},
         "xaxis": {
             **AXIS,
             "domain": [0.0, 0.58],
             "range": [x0, x1],
-            "title": {"text": "x"},
+            "title": {"text": "x", "standoff": 2, "font": {"size": 12 * scale}},
+            "automargin": "height",
             "showgrid": False,
             "zeroline": False,
             "fixedrange": False,
@@ -291,7 +301,8 @@ def compare_figure(
             "domain": [0.7, 1.0],
             "anchor": "y3",
             "matches": "x2",
-            "title": {"text": "step"},
+            "title": {"text": "step", "standoff": 2, "font": {"size": 12 * scale}},
+            "automargin": "height",
             "fixedrange": True,
         },
         "yaxis3": {
@@ -305,8 +316,8 @@ def compare_figure(
         # the panels' titles above them, not beside: between the map and the panels there is
         # room for the tick labels only, and a narrow window would draw one over the other
         "annotations": [
-            _panel_title(axis_title, 1.0),
-            _panel_title("η<sub>t</sub>", 0.32),
+            _panel_title(axis_title, 1.0, scale),
+            _panel_title("η<sub>t</sub>", 0.32, scale),
         ],
         "images": [
             {
@@ -328,7 +339,7 @@ def compare_figure(
     return {"data": data, "layout": layout, "frames": figure_frames}
 
 
-def _panel_title(text: str, top: float) -> dict:
+def _panel_title(text: str, top: float, scale: float) -> dict:
     return {
         "text": text,
         "xref": "paper",
@@ -338,16 +349,16 @@ def _panel_title(text: str, top: float) -> dict:
         "xanchor": "left",
         "yanchor": "bottom",
         "showarrow": False,
-        "font": {"size": 12},
+        "font": {"size": 12 * scale},
     }
 
 
-def _series_traces(view: MapView, s: Series) -> list[dict]:
+def _series_traces(view: MapView, s: Series, scale: float = 1.0) -> list[dict]:
     """One series' path, end marker, loss line and η_t line (in this order)."""
     keep = decimate(s.last + 1)
     xy, loss = s.xy[keep], _loss_values(s.loss[keep], view.f_min)
     lr_keep = decimate(len(s.lr))
-    group = {"legendgroup": s.key, "line": {"color": s.color, "width": 2.5}}
+    group = {"legendgroup": s.key, "line": {"color": s.color, "width": 2.5 * scale}}
     end = s.xy[s.last]
     return [
         {
@@ -367,7 +378,7 @@ def _series_traces(view: MapView, s: Series) -> list[dict]:
             "y": _f32(end[None, 1]),
             "marker": {
                 "symbol": "x" if s.diverged_at is not None else "circle",
-                "size": 14 if s.diverged_at is not None else 9,
+                "size": (14 if s.diverged_at is not None else 9) * scale,
                 "color": s.color,
                 "line": {"color": "#111", "width": 1},
             },
@@ -404,7 +415,7 @@ def _series_traces(view: MapView, s: Series) -> list[dict]:
     ]
 
 
-def _marker_traces(s: Series, marker: list[dict]) -> list[dict]:
+def _marker_traces(s: Series, marker: list[dict], scale: float = 1.0) -> list[dict]:
     """One series' two animated markers, on the map and on the loss curve."""
     return [
         {
@@ -413,7 +424,11 @@ def _marker_traces(s: Series, marker: list[dict]) -> list[dict]:
             **m,
             "xaxis": axes[0],
             "yaxis": axes[1],
-            "marker": {"size": 12, "color": s.color, "line": {"color": "#111", "width": 1.5}},
+            "marker": {
+                "size": 12 * scale,
+                "color": s.color,
+                "line": {"color": "#111", "width": 1.5},
+            },
             "showlegend": False,
             "legendgroup": s.key,
             "hoverinfo": "skip",
@@ -432,7 +447,12 @@ def series_slots(count: int, j: int) -> list[int]:
 
 
 def series_swap(
-    view: MapView, series: Sequence[Series], j: int, other: Series, frames: int = FRAMES
+    view: MapView,
+    series: Sequence[Series],
+    j: int,
+    other: Series,
+    frames: int = FRAMES,
+    scale: float = 1.0,
 ) -> dict:
     """What `compare_figure(view, series, frames)` would have for series ``j`` with ``other``
     in its place (a run of the same optimizer with another hyperparameter): its six traces
@@ -440,7 +460,7 @@ def series_swap(
     and the axes stay those of ``series``: the browser swaps this in without a round trip."""
     steps = frame_steps(series, frames)
     per_frame = _markers_at([other], steps, view.f_min)
-    traces = _series_traces(view, other) + _marker_traces(other, per_frame[-1])
+    traces = _series_traces(view, other, scale) + _marker_traces(other, per_frame[-1], scale)
     return {"traces": traces, "frames": per_frame}
 
 

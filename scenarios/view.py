@@ -38,7 +38,12 @@ def compare_figure(
     click_grid: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> dict:
     """The Compare figure for ``s``, given its runs and its surface's map layers."""
-    return compare.compare_figure(map_view(s, map_uri, click_grid), series(runs))
+    return compare.compare_figure(map_view(s, map_uri, click_grid), series(runs), scale=scale(s))
+
+
+def scale(s: Settings) -> float:
+    """Text, lines and markers: larger in presentation mode (``show=present``)."""
+    return compare.PROJECTOR if "present" in s.show else 1.0
 
 
 def map_view(
@@ -69,7 +74,9 @@ def run_swaps(
     if len(drawn) != len(runs):  # a run with no point to draw: nothing to swap
         return []
     return [
-        compare.series_swap(view, drawn, j, series([*runs[:j], o, *runs[j + 1 :]])[j])
+        compare.series_swap(
+            view, drawn, j, series([*runs[:j], o, *runs[j + 1 :]])[j], scale=scale(s)
+        )
         for o in others
     ]
 

@@ -21,7 +21,11 @@ LINK = (
     "/?surface=valley&valley.kappa=30&steps=200&opt=momentum,adam"
     "&momentum.lr=0.02&momentum.beta=0.8&adam.lr=0.05&show=rules"
 )
-TITLE_JS = "() => { const h = document.querySelector('h1'); return h ? h.innerText : null; }"
+# A page's heading: its title, or on Compare (no title: the map must fit a projector) the bold
+# start of its caption.
+TITLE_JS = """() => { const h = document.querySelector('h1')
+  || document.querySelector('[data-testid="stCaptionContainer"] strong');
+  return h ? h.innerText : null; }"""
 # Every drawn line of the Compare chart, as SVG path data: what a person sees, exactly.
 LINES_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
   if (!gd || !gd._fullData) return null;

@@ -449,7 +449,7 @@ def test_use_the_best_opens_compare_with_those_settings(compare_first):
     table = at.table[0].value
     at.button(key="tune.use_best").click().run()
     _ok(at)
-    assert any("Compare optimizers" in t.value for t in at.title)
+    assert any("Compare optimizers" in c.value for c in at.caption)
     assert at.session_state["opt"] == ["momentum", "adam"]
     assert at.session_state["steps"] == 300
     assert (at.session_state["start_x"], at.session_state["start_y"]) == START

@@ -35,10 +35,25 @@ def runs(chosen: list[str]) -> tuple[scenarios.Run, ...]:
     return tuple(runs)
 
 
-def panels(chosen: list[str]) -> None:
+def panels(chosen: list[str], one_at_a_time: bool = False) -> None:
     """One compact row per chosen optimizer: its η slider, always in view (comparing η across
     optimizers is what a class does first), and ⋯, which holds its other sliders, a typed-value
-    box for each, its other forms and a reset."""
+    box for each, its other forms and a reset. ``one_at_a_time`` (presentation mode): a choice
+    of optimizer, and that one's row with its other sliders open beneath it."""
+    if one_at_a_time and chosen:
+        active = st.segmented_control(
+            "Controls of",
+            chosen,
+            key="present.active",
+            format_func=lambda n: optimizers.get(n).title,
+            default=chosen[0],
+        )
+        n = active if active in chosen else chosen[0]
+        opt = optimizers.get(n)
+        for p in opt.hparams:
+            label = f"{opt.title}: {p.symbol}" if p.name == "lr" else None
+            controls.param_slider(p, state.hp_key(n, p.name), label=label)
+        return
     for n in chosen:
         opt = optimizers.get(n)
         first = next(

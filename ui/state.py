@@ -26,7 +26,12 @@ TYPED = "formula.typed"
 _DEFAULT_VALUES = tuple(v for axis in Settings().domain for v in axis)
 
 
-SHOW_KEYS = {"rules": "show_rules", "critical": "show_critical", "steps": "show_steps"}
+SHOW_KEYS = {
+    "rules": "show_rules",
+    "critical": "show_critical",
+    "steps": "show_steps",
+    "present": "present",  # presentation mode: the chart gets the screen
+}
 
 
 def hp_key(optimizer: str, name: str) -> str:
