@@ -34,6 +34,8 @@ class Series:
     loss: np.ndarray  # (steps + 1,)
     lr: np.ndarray  # (steps,)
     diverged_at: int | None
+    dash: str = "solid"  # a convention variant is dashed over its default form's solid line
+    width: float = 2.5
 
     @property
     def last(self) -> int:
@@ -358,7 +360,10 @@ def _series_traces(view: MapView, s: Series, scale: float = 1.0) -> list[dict]:
     keep = decimate(s.last + 1)
     xy, loss = s.xy[keep], _loss_values(s.loss[keep], view.f_min)
     lr_keep = decimate(len(s.lr))
-    group = {"legendgroup": s.key, "line": {"color": s.color, "width": 2.5 * scale}}
+    group = {
+        "legendgroup": s.key,
+        "line": {"color": s.color, "width": s.width * scale, "dash": s.dash},
+    }
     end = s.xy[s.last]
     return [
         {

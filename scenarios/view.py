@@ -25,6 +25,8 @@ def series(runs: Sequence[optimizers.Trajectory]) -> list[compare.Series]:
             loss=t.loss,
             lr=t.lr,
             diverged_at=t.diverged_at,
+            dash=palette.path_style(t.optimizer, i)["dash"],
+            width=palette.path_style(t.optimizer, i)["width"],
         )
         for i, t in enumerate(runs)
         if t.diverged_at != 0
