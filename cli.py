@@ -4,7 +4,7 @@
     optiscape run --surface rosenbrock --optimizer adam --start=-1.5,2 --steps 500 \\
                   --set lr=0.01 --set beta1=0.9 --format json      # or csv
     optiscape gif --surface rosenbrock --optimizers sgd,momentum,rmsprop,adam \\
-                  --steps 300 --set adam.lr=0.05 --out rosenbrock.gif
+                  --steps 300 --set adam.lr=0.05 --out rosenbrock.gif     # or .mp4
     optiscape run --surface himmelblau --reg l1 --alpha 0.5 --prox --optimizer sgd
 
 Bad arguments of any kind — argparse's own complaints and the engine's ``ValueError`` and
@@ -35,6 +35,7 @@ import numpy as np
 import optimizers
 import scenarios
 import surfaces
+from plots import gif
 from scenarios import export
 from surfaces.regularize import ALPHA, PENALTIES
 
@@ -515,15 +516,19 @@ GIF_EXAMPLES = """examples:
                 --out rosenbrock.gif
   optiscape gif --surface valley --param kappa=50 --optimizers sgd,momentum \\
                 --set sgd.lr=0.015 --set momentum.lr=0.015 --steps 200 --frames 120 --out valley.gif
+  optiscape gif --surface rosenbrock --optimizers sgd,adam --size 1920x1080 --out slides.mp4
+
+The app's export panel shows the command for the view on screen.
 """
 
 
 def _add_gif(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "gif",
-        help="animate several optimizers on one surface into a GIF (the app's export)",
-        description="Render the animation the app's GIF button makes: the paths moving over\n"
-        "the contour map, the loss curves beside them.",
+        help="animate several optimizers on one surface into a GIF or MP4 (the app's export)",
+        description="Render the animation the app's export makes: the paths moving over the\n"
+        "contour map, the loss curves beside them, a step counter and each optimizer's\n"
+        "hyperparameters. --out NAME.mp4 writes an H.264 MP4, any other name a GIF.",
         epilog=GIF_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -537,7 +542,23 @@ def _add_gif(commands: argparse._SubParsersAction) -> None:
         p, "--set", "hparams", "OPT.NAME", "a hyperparameter of one optimizer, e.g. adam.lr=0.05"
     )
     _add_path_options(p)
-    p.add_argument("--out", required=True, metavar="FILE", help="where to write the GIF")
+    for flag, param in (
+        ("--stop-grad", scenarios.LIMITS.stop_grad),
+        ("--stop-loss", scenarios.LIMITS.stop_loss),
+    ):
+        p.add_argument(
+            flag,
+            type=float,
+            default=0.0,
+            metavar="TOL",
+            help=f"{param.help} (the app's stopping rule; default: 0, off)",
+        )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="where to write the animation: FILE.mp4 for an MP4, any other name for a GIF",
+    )
     p.add_argument("--frames", type=int, default=200, help="number of frames (default: 200)")
     p.add_argument("--fps", type=int, default=20, help="frames per second (default: 20)")
     p.add_argument(
@@ -578,6 +599,13 @@ def _gif(args: argparse.Namespace) -> int:
         raise UsageError(e.args[0]) from None
     surface = spec.surface  # a SurfaceSpec: the view's surface, penalty and α, by value
     typed = {"formula": surface.formula, "domain": surface.domain} if surface.formula else {}
+    mp4 = args.out.lower().endswith(".mp4")
+    for flag, param, value in (
+        ("--stop-grad", scenarios.LIMITS.stop_grad, args.stop_grad),
+        ("--stop-loss", scenarios.LIMITS.stop_loss, args.stop_loss),
+    ):
+        if not param.low <= value <= param.high:  # also False for NaN
+            raise UsageError(f"{flag} must be a number in {param.range_text}, got {value:g}")
     try:
         settings = scenarios.Settings(
             surface=surface.name,
@@ -594,9 +622,12 @@ def _gif(args: argparse.Namespace) -> int:
             seed=spec.seed,
             reg=surface.reg,
             prox=surface.prox,
+            stop_grad=args.stop_grad,
+            stop_loss=args.stop_loss,
             **typed,
         )
-        data = export.gif_bytes(settings, frames=args.frames, fps=args.fps, size=args.size)
+        render = export.mp4_bytes if mp4 else export.gif_bytes
+        data = render(settings, frames=args.frames, fps=args.fps, size=args.size)
     except ValueError as e:  # the engine and the renderer name the bad value
         raise UsageError(str(e)) from None
     try:
@@ -604,7 +635,8 @@ def _gif(args: argparse.Namespace) -> int:
             f.write(data)
     except OSError as e:
         raise UsageError(f"cannot write {args.out}: {e.strerror}") from None
-    print(f"wrote {args.out}: {len(data) / 1024:.0f} KB, {args.size[0]}x{args.size[1]}")
+    width, height = gif.mp4_size(args.size) if mp4 else args.size
+    print(f"wrote {args.out}: {len(data) / 1024:.0f} KB, {width}x{height}")
     return 0
 
 

@@ -1,7 +1,10 @@
-"""The animated GIF: the contour map with the paths growing on it, and the loss curves beside it.
+"""The animated GIF (and its MP4): the contour map with the paths growing on it, and the loss
+curves beside it.
 
 This module checks the arguments and writes the file; `plots.gif_frames` draws the pictures
-(the layout, the static frame and its palette, the trails and markers of each frame).
+(the layout, the static frame and its palette, the trails, markers and step counter of each
+frame). `render_mp4` pipes the very same frames to the H.264 encoder of the ffmpeg binary that
+the ``imageio-ffmpeg`` wheel ships.
 
 Each frame is written as soon as it is drawn, as the rectangle around what changed since the
 previous one, unchanged pixels inside it transparent, so files stay small and only the previous
@@ -17,8 +20,11 @@ import io
 import math
 import re
 import struct
+import tempfile
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from PIL import GifImagePlugin, Image
@@ -32,6 +38,9 @@ WIDTH = (160, 1920)
 HEIGHT = (120, 1080)
 MAX_PATHS = 24
 TRANSPARENT = 255  # palette index that no frame draws with: "unchanged" in a delta frame
+# x264 at constant quality 23 (its default; 0 is lossless, 51 worst), tuned for flat colours,
+# with the index first so a browser plays it while it loads
+MP4_OPTIONS = ("-crf", "23", "-preset", "veryfast", "-tune", "animation", "-movflags", "+faststart")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -41,7 +50,8 @@ class GifPath:
 
     ``xy`` is (steps + 1, 2) with row 0 the start; ``loss`` (steps + 1,) holds the values to
     plot (already f − f* for a log axis). From ``diverged_at`` on both may be NaN: the path
-    stops at the row before, where a cross marks it.
+    stops at the row before, where a cross marks it. The legend shows ``label`` and, after it,
+    ``detail`` (the hyperparameters: "η = 0.05, β = 0.9").
     """
 
     label: str
@@ -49,6 +59,7 @@ class GifPath:
     xy: np.ndarray  # (steps + 1, 2)
     loss: np.ndarray  # (steps + 1,)
     diverged_at: int | None = None
+    detail: str = ""
 
     @property
     def last(self) -> int:
@@ -69,6 +80,7 @@ def render_gif(
     loss_log: bool = True,
     loss_label: str | None = None,
     title: str = "",
+    axis_labels: tuple[str, str] = gif_frames.AXIS_LABELS,
 ) -> bytes:
     """An animated GIF of ``paths`` moving over the map, their loss curves beside it.
 
@@ -79,15 +91,16 @@ def render_gif(
     end (fewer frames when there are fewer distinct steps), a marker at each current point on
     the map and on the loss curve, and a cross at the last finite point of a diverged path once
     s_k has passed it. Points outside the domain are drawn on the map's edge. ``minima`` get a
-    star, ``start`` a white circle. ``loss_label`` defaults to "f - f*" on a log axis, "f" on a
-    linear one. A frame lasts 1000 / ``fps`` ms, rounded to GIF's 10 ms; the GIF loops forever.
+    star, ``start`` a white circle. ``loss_label`` defaults to "f − f*" on a log axis, "f" on a
+    linear one; ``axis_labels`` name the map's axes. Every frame carries "step k / n" above the
+    loss panel, and the legend under the plots names each path with its ``detail``. A frame
+    lasts 1000 / ``fps`` ms, rounded to GIF's 10 ms; the GIF loops forever.
 
     Raises ``ValueError`` naming the argument when one is out of range or shapes disagree.
     """
     bg, domain, paths = _check(background, domain, paths, frames, fps, size)
-    label = loss_label if loss_label is not None else ("f - f*" if loss_log else "f")
     palette, pictures = _animation(
-        bg, domain, paths, minima, start, frames, size, loss_log, label, title
+        bg, domain, paths, minima, start, frames, size, loss_log, loss_label, title, axis_labels
     )
     delay = max(1, round(100.0 / fps))  # GIF counts in centiseconds
     out = io.BytesIO()
@@ -100,6 +113,66 @@ def render_gif(
         previous = pixels
     out.write(b";")  # trailer
     return out.getvalue()
+
+
+def render_mp4(
+    background: np.ndarray,
+    domain: Domain,
+    paths: Sequence[GifPath],
+    *,
+    minima: Sequence[tuple[float, float]] = (),
+    start: tuple[float, float] | None = None,
+    frames: int = 100,
+    fps: float = 20,
+    size: tuple[int, int] = (640, 480),
+    loss_log: bool = True,
+    loss_label: str | None = None,
+    title: str = "",
+    axis_labels: tuple[str, str] = gif_frames.AXIS_LABELS,
+) -> bytes:
+    """The frames of `render_gif`, same arguments and limits, as an H.264 MP4 (yuv420p).
+
+    H.264's 4:2:0 colour needs an even width and height: an odd one is drawn one pixel
+    smaller (``mp4_size``). A frame lasts exactly 1 / ``fps`` s; the video does not loop
+    (that is the player's choice). The MP4 is written by ffmpeg to a temporary file, with the
+    index at the front (``+faststart``) so a browser can start playing it at once.
+    """
+    import imageio_ffmpeg  # ships the ffmpeg binary; only needed here
+
+    bg, domain, paths = _check(background, domain, paths, frames, fps, size)
+    size = mp4_size(size)
+    _, pictures = _animation(
+        bg, domain, paths, minima, start, frames, size, loss_log, loss_label, title, axis_labels
+    )
+    with tempfile.TemporaryDirectory(prefix="optiscape-") as tmp:
+        out = Path(tmp) / "animation.mp4"
+        writer = imageio_ffmpeg.write_frames(
+            str(out),
+            size,
+            fps=fps,
+            codec="libx264",
+            pix_fmt_out="yuv420p",
+            quality=None,  # the rate control is MP4_OPTIONS' -crf
+            macro_block_size=2,  # even sizes as they are: no rescaling
+            ffmpeg_log_level="error",
+            output_params=list(MP4_OPTIONS),
+        )
+        with warnings.catch_warnings():
+            # JAX warns at every fork; this one is subprocess's fork-then-exec of ffmpeg, which
+            # runs no Python in the child, so the deadlock it warns of cannot happen
+            warnings.filterwarnings("ignore", r"os\.fork\(\) was called", RuntimeWarning)
+            writer.send(None)  # start ffmpeg
+        try:
+            for frame, _ in pictures:
+                writer.send(frame.convert("RGB").tobytes())
+        finally:
+            writer.close()
+        return out.read_bytes()
+
+
+def mp4_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size `render_mp4` draws: ``size`` with an odd width or height one pixel less."""
+    return size[0] - size[0] % 2, size[1] - size[1] % 2
 
 
 def frame_steps(paths: Sequence[GifPath], frames: int) -> np.ndarray:
@@ -117,13 +190,15 @@ def _animation(
     frames: int,
     size: tuple[int, int],
     loss_log: bool,
-    loss_label: str,
+    loss_label: str | None,
     title: str,
+    axis_labels: tuple[str, str] = gif_frames.AXIS_LABELS,
 ) -> tuple[bytes, Iterator[tuple[Image.Image, list[Box]]]]:
     """The palette, and the frames ("P" images) with the boxes where each may have changed."""
     steps = frame_steps(paths, frames)
+    label = loss_label if loss_label is not None else ("f − f*" if loss_log else "f")
     layout = gif_frames.Layout.make(
-        domain, paths, size, loss_log, loss_label, title, int(steps[-1])
+        domain, paths, size, loss_log, label, title, int(steps[-1]), axis_labels
     )
     static, palette, ink = gif_frames.static_frame(bg, layout, paths, minima, start)
     return palette, gif_frames.frames(static, layout, paths, steps, ink)
@@ -179,7 +254,9 @@ def _check(
             raise ValueError(
                 f"{name}: diverged_at must be None or in [0, {len(xy) - 1}], got {d!r}"
             )
-        paths[i] = GifPath(p.label, p.color, xy, loss, None if d is None else int(d))
+        if not isinstance(p.label, str) or not isinstance(p.detail, str):
+            raise ValueError(f"{name}: label and detail must be text")
+        paths[i] = replace(p, xy=xy, loss=loss, diverged_at=None if d is None else int(d))
     if max(len(p.loss) for p in paths) < 2:
         raise ValueError("paths must hold at least one step (two rows) to animate")
     return bg, ((x0, x1), (y0, y1)), paths

@@ -8,8 +8,12 @@ drawn as palette indices onto a cumulative "trails" image, each frame adding onl
 segments, and a frame is a copy of it plus the current-position markers. With each frame come
 the boxes where it may differ from the previous one, which is all the writer compares.
 
-Text uses Pillow's built-in font (``ImageFont.load_default``), which has no Greek letters or
-mathematical signs: labels should be plain ASCII ("f - f*").
+Every frame also carries a step counter ("step 37 / 200"): the one piece of text that changes,
+drawn into a small white box on a copy of the trails and mapped onto the exact greys of the
+palette. The rest of the text (ticks, axis labels, the legend with each optimizer's
+hyperparameters, the title) is static. Text uses the DejaVu Sans subset shipped in
+plots/fonts/ (Latin, Greek, sub- and superscripts and the mathematical signs the registries
+use: η β₁ ε ρ − √ ‖ ∇), so labels can say "f − f*" and "η = 0.05, β = 0.9".
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +43,10 @@ GRID = (232, 232, 232)
 AXIS = (110, 110, 110)
 OUTLINE = "#111111"
 WHITE = "#ffffff"
+GREYS = 24  # exact greys from TEXT to white, the first palette entries: antialiased text
+# DejaVu Sans cut down to the characters the app writes (plots/fonts/README.md says how)
+FONT = Path(__file__).with_name("fonts") / "DejaVuSans-subset.ttf"
+AXIS_LABELS = ("x", "y")
 
 
 # ---------------------------------------------------------------------------------------
@@ -46,8 +55,8 @@ WHITE = "#ffffff"
 
 
 @lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT), size)
 
 
 @dataclass(frozen=True)
@@ -80,8 +89,10 @@ class Layout:
     steps: int  # the step axis runs 0 … steps
     loss_label: str
     title: str
+    axis_labels: tuple[str, str]  # the map's x and y
     legend: list[list[int]]  # path indices, row by row
     legend_top: int
+    counter: Box  # where the step counter goes (white in the static frame)
     font: int  # tick label size, px
     line: int  # height of a row of text, px
     pad: int
@@ -95,6 +106,7 @@ class Layout:
         loss_label: str,
         title: str,
         steps: int,
+        axis_labels: tuple[str, str] = AXIS_LABELS,
     ) -> Layout:
         width, height = size
         scale = min(width / 640.0, height / 480.0)
@@ -102,30 +114,39 @@ class Layout:
         font = _font(fs)
         line = fs + max(3, round(4 * scale))
         pad = max(4, round(8 * scale))
+        tick = max(3, round(4 * scale))
         top = pad + (_title_size(scale) + pad if title else 0)
-        split = round(width * 0.56)  # map on the left, loss panel on the right
+        # The legend spans the width at the bottom; above it, the map on the left and the loss
+        # panel on the right, each with a row of tick labels and an axis label below.
+        legend = _legend_rows(paths, width - 2 * pad, fs)
+        legend_top = height - pad - len(legend) * (line + 1)
+        below = tick + 2 + 2 * line  # tick labels, then the axis label
+        bottom = legend_top - pad // 2  # the plots and their labels end here
+        split = round(width * 0.56)
         # The map keeps the domain's aspect, with room for tick labels left of and below it.
         (x0, x1), (y0, y1) = domain
-        left = pad + max(font.getlength(_fmt(v)) for v in _nice_ticks(y0, y1)) + fs // 2
+        ylabel = font.getlength(axis_labels[1]) + fs // 2
+        left = pad + ylabel + max(font.getlength(_fmt(v)) for v in _nice_ticks(y0, y1)) + fs // 2
         avail_w = split - left - pad
-        avail_h = height - top - pad - line
+        avail_h = bottom - top - below
         aspect = (x1 - x0) / (y1 - y0)
-        mw = min(avail_w, avail_h * aspect)
+        mw = max(2.0, min(avail_w, avail_h * aspect))
         mh = mw / aspect
         map_top = top + min(line, avail_h - mh)  # level with the loss panel when there is room
         map_rect = _Rect(
             round(left + (avail_w - mw) / 2), round(map_top), max(2, round(mw)), max(2, round(mh))
         )
-        # The loss panel: its caption above; step ticks, "step" and the legend below.
+        # The loss panel: its caption and the step counter above; step ticks and "step" below.
         lo, hi = _loss_range(paths, loss_log)
         ticks = _loss_ticks(lo, hi, loss_log)
         lx = round(split + pad + max(font.getlength(_fmt_loss(t, loss_log)) for t in ticks))
         lx += fs // 2
         lw = width - pad - round(font.getlength(str(steps)) / 2) - lx  # the last tick's label fits
-        legend = _legend_rows(paths, width - pad - lx, fs)
         ltop = top + line
-        lbottom = height - pad - len(legend) * (line + 1) - 2 * line - pad
-        loss_rect = _Rect(lx, ltop, lw, max(20, lbottom - ltop))
+        loss_rect = _Rect(lx, ltop, lw, max(20, bottom - below - ltop))
+        longest = font.getlength(counter_text(steps, steps)) + fs
+        right = lx + lw
+        counter = (round(right - longest), ltop - line, right, ltop - 1)
         return Layout(
             size=(width, height),
             scale=scale,
@@ -137,8 +158,10 @@ class Layout:
             steps=max(steps, 1),
             loss_label=loss_label,
             title=title,
+            axis_labels=axis_labels,
             legend=legend,
-            legend_top=loss_rect.bottom + 2 * line + pad,
+            legend_top=legend_top,
+            counter=counter,
             font=fs,
             line=line,
             pad=pad,
@@ -230,11 +253,28 @@ def _fmt_loss(v: float, log: bool) -> str:
     return {0: "1", 1: "10", 2: "100"}.get(e, f"1e{e}")
 
 
+def counter_text(step: int, steps: int) -> str:
+    return f"step {step} / {steps}"
+
+
+def legend_text(p: GifPath) -> str:
+    """A legend entry's words: the label, then its details (hyperparameters) after two spaces."""
+    return f"{p.label}  {p.detail}" if p.detail else p.label
+
+
 def _legend_rows(paths: Sequence[GifPath], width: float, fs: int) -> list[list[int]]:
-    """Path indices per legend row: as many entries a row as fit in ``width``."""
-    entry = max(_font(fs + 1).getlength(p.label) for p in paths) + 3 * fs
-    per_row = max(1, int(width // entry))
-    return [list(range(i, min(i + per_row, len(paths)))) for i in range(0, len(paths), per_row)]
+    """Path indices per legend row, each entry as wide as its text, as many a row as fit."""
+    font = _font(fs + 1)
+    rows: list[list[int]] = [[]]
+    used = 0.0
+    for i, p in enumerate(paths):
+        entry = 2 * fs + font.getlength(legend_text(p)) + 2 * fs  # swatch, text, gap
+        if rows[-1] and used + entry - 2 * fs > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(i)
+        used += entry
+    return rows
 
 
 # ---------------------------------------------------------------------------------------
@@ -249,6 +289,15 @@ class Ink:
     paths: tuple[int, ...]
     outline: int
     keep_on_top: tuple[tuple[Box, Image.Image, Image.Image], ...]  # box, pixels ("P"), mask
+    palette: bytes  # for the step counter's "P" patches
+
+
+def _grey_index(value: int) -> int:
+    """The palette index of the exact grey nearest ``value`` (TEXT … white, see static_frame)."""
+    return min(GREYS - 1, max(0, round((value - TEXT[0]) / (255 - TEXT[0]) * (GREYS - 1))))
+
+
+_GREY_LUT = [_grey_index(v) for v in range(256)]
 
 
 def static_frame(
@@ -282,7 +331,7 @@ def static_frame(
         marks.append(("circle", layout.map_px(np.asarray([start], dtype=np.float64))[0]))
     stamped = [_stamp(canvas, kind, at, layout.scale) for kind, at in marks]
 
-    greys = np.linspace(TEXT[0], 255, 24).round().astype(np.uint8)
+    greys = np.linspace(TEXT[0], 255, GREYS).round().astype(np.uint8)
     chrome = [*((g, g, g) for g in greys.tolist()), AXIS, GRID]
     chrome += [hex_to_rgb(c) for c in (*(p.color for p in paths), OUTLINE)]
     colors = bytearray(bytes(c for rgb in chrome for c in rgb))
@@ -304,6 +353,7 @@ def static_frame(
         paths=tuple(range(len(greys) + 2, len(greys) + 2 + len(paths))),
         outline=len(chrome) - 1,
         keep_on_top=tuple((box, frame.crop(box), mask) for box, mask in stamped),
+        palette=bytes(colors),
     )
     return frame, bytes(colors), ink
 
@@ -316,10 +366,18 @@ def _draw_map_axes(draw: ImageDraw.ImageDraw, layout: Layout) -> None:
         u = round(layout.map_px(np.array([[x, y0]]))[0, 0])
         draw.line((u, m.bottom + 2, u, m.bottom + 1 + tick), fill=AXIS)
         draw.text((u, m.bottom + tick + 2), _fmt(x), fill=TEXT, font=font, anchor="ma")
+    widest = 0.0
     for y in _nice_ticks(y0, y1, _room(m.height, 2 * layout.line)):
         v = round(layout.map_px(np.array([[x0, y]]))[0, 1])
         draw.line((m.left - 1 - tick, v, m.left - 2, v), fill=AXIS)
         draw.text((m.left - tick - 3, v), _fmt(y), fill=TEXT, font=font, anchor="rm")
+        widest = max(widest, font.getlength(_fmt(y)))
+    xlabel, ylabel = layout.axis_labels
+    below = m.bottom + tick + 2 + layout.line
+    draw.text(((m.left + m.right) / 2, below), xlabel, fill=TEXT, font=font, anchor="ma")
+    # right-aligned beside the tick labels (Layout.make left room for it)
+    u = max(layout.pad + font.getlength(ylabel), m.left - tick - 3 - widest - layout.font // 2)
+    draw.text((u, (m.top + m.bottom) / 2), ylabel, fill=TEXT, font=font, anchor="rm")
 
 
 def _draw_loss_axes(draw: ImageDraw.ImageDraw, layout: Layout) -> None:
@@ -345,15 +403,19 @@ def _draw_loss_axes(draw: ImageDraw.ImageDraw, layout: Layout) -> None:
 
 
 def _draw_legend(draw: ImageDraw.ImageDraw, layout: Layout, paths: Sequence[GifPath]) -> None:
-    r, fs = layout.loss, layout.font
+    fs = layout.font
     font = _font(fs + 1)
-    column = (layout.size[0] - layout.pad - r.left) / max(len(row) for row in layout.legend)
     for j, row in enumerate(layout.legend):
         v = layout.legend_top + j * (layout.line + 1) + layout.line // 2
-        for k, i in enumerate(row):
-            u = round(r.left - 1 + k * column)
-            draw.line((u, v, u + 2 * fs - 4, v), fill=paths[i].color, width=_width(layout) + 1)
-            draw.text((u + 2 * fs, v), paths[i].label, fill=TEXT, font=font, anchor="lm")
+        u = float(layout.pad)
+        for i in row:
+            text = legend_text(paths[i])
+            left = round(u)
+            draw.line(
+                (left, v, left + 2 * fs - 4, v), fill=paths[i].color, width=_width(layout) + 1
+            )
+            draw.text((left + 2 * fs, v), text, fill=TEXT, font=font, anchor="lm")
+            u += 2 * fs + font.getlength(text) + 2 * fs
 
 
 def _tick(layout: Layout) -> int:
@@ -424,8 +486,9 @@ def frames(
     drawn = [0] * len(paths)  # rows drawn so far, per path
     crossed = [False] * len(paths)
     last_marks: list[Box] = []
+    counter = _Counter(layout, ink.palette)
     for s in (int(s) for s in steps):
-        dirty: list[Box] = []
+        dirty: list[Box] = [layout.counter]
         for i, p in enumerate(paths):
             end = min(s, p.last)
             if end > drawn[i]:
@@ -441,6 +504,7 @@ def frames(
             if any(_overlap(box, d) for d in dirty):
                 trails.paste(pixels, box[:2], mask)
         frame = trails.copy()
+        counter.draw(frame, s)
         fdraw = ImageDraw.Draw(frame)
         marks: list[Box] = []
         for i, p in enumerate(paths):
@@ -450,6 +514,28 @@ def frames(
                     marks += pixels.dot(fdraw, min(s, p.last), r, ink.paths[i], ink.outline)
         yield frame, dirty + marks + last_marks
         last_marks = marks
+
+
+class _Counter:
+    """The step counter: each frame's text drawn in greyscale on white, as palette indices."""
+
+    def __init__(self, layout: Layout, palette: bytes) -> None:
+        self.box = layout.counter
+        self.font = _font(layout.font)
+        self.steps = layout.steps
+        self.palette = palette
+        # where the loss panel's caption sits on its line, the counter's right end level with it
+        left, top, right, bottom = self.box
+        self.at = (right - left, layout.loss.top - 3 - top)
+        self.size = (right - left, bottom - top)
+
+    def draw(self, frame: Image.Image, step: int) -> None:
+        patch = Image.new("L", self.size, 255)
+        text = counter_text(step, self.steps)
+        ImageDraw.Draw(patch).text(self.at, text, fill=TEXT[0], font=self.font, anchor="rd")
+        patch = patch.point(_GREY_LUT)
+        patch.putpalette(self.palette)  # "L" → "P", indices kept
+        frame.paste(patch, self.box[:2])
 
 
 class _Pixels:

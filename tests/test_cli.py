@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ import pytest
 
 import cli
 import optimizers
+import scenarios
 import surfaces
 
 ERROR = "optiscape: error: "
@@ -427,6 +429,9 @@ GIF_BAD = {
     "tiny size": (["--optimizers=sgd", "--size=10x10"], ["width"]),
     "bad fps": (["--optimizers=sgd", "--fps=0"], ["fps"]),
     "unwritable out": (["--optimizers=sgd", "--out=/nonexistent/dir/x.gif"], ["cannot write"]),
+    "negative stop rule": (["--optimizers=sgd", "--stop-grad=-1"], ["--stop-grad", "[0, 1000]"]),
+    "stop rule not a number": (["--optimizers=sgd", "--stop-loss=nan"], ["--stop-loss"]),
+    "mp4 too small": (["--optimizers=sgd", "--size=100x100", "--out=x.mp4"], ["width"]),
 }
 
 
@@ -536,3 +541,147 @@ def test_batch_on_an_analytic_surface_is_a_usage_error(capsys):
         capsys, "run", "--surface", "rosenbrock", "--optimizer", "sgd", "--batch", "4"
     )
     assert code == 2 and "defined by data" in err and err.count("\n") == 1
+
+
+# ------------------------------------------------------------------ the app's gif command
+
+VIEWS = {
+    "everything set": scenarios.Settings(
+        surface="valley",
+        surface_params={"kappa": 40.0, "theta": 0.3, "reg_alpha": 0.05},
+        start=(-2.5, 1.75),
+        steps=120,
+        runs=(
+            scenarios.Run("momentum", {"lr": 0.02, "beta": 0.8}),
+            scenarios.Run("adam", {**optimizers.get("adam").defaults, "lr": 0.05, "eps": 1e-7}),
+            scenarios.Run.default("rmsprop"),
+        ),
+        schedule="cosine",
+        schedule_params={"alpha": 0.1},
+        noise=0.05,
+        seed=3,
+        reg="l2",
+        stop_grad=1e-4,
+    ),
+    "typed formula, L1 with prox, a slider's long float": scenarios.Settings(
+        surface=scenarios.CUSTOM,
+        formula="(x - 1)**2 + 3*y**2 - x*y",
+        domain=((-2.0, 3.0), (-1.5, 2.0)),
+        start=(2.5, -1.0),
+        steps=60,
+        runs=(scenarios.Run("sgd", {"lr": 10**-1.3}),),
+        reg="l1",
+        prox=True,
+        surface_params={"reg_alpha": 0.2},
+        stop_loss=1e-6,
+    ),
+    "the default view": scenarios.Settings(steps=80),
+}
+
+
+@pytest.mark.parametrize("view", list(VIEWS.values()), ids=list(VIEWS))
+def test_the_apps_command_makes_the_views_animation(capsys, monkeypatch, tmp_path, view):
+    import shlex
+
+    from scenarios import export
+
+    options = {"frames": 12, "fps": 10, "size": (320, 240)}
+    out = tmp_path / "view.gif"
+    line = export.gif_command(view, **options, out=str(out))
+    argv = shlex.split(line)  # as a shell would split it
+    assert argv[:2] == ["optiscape", "gif"]
+    seen: list[scenarios.Settings] = []
+    render = export.gif_bytes
+
+    def spy(s: scenarios.Settings, **kw: object) -> bytes:
+        seen.append(s)
+        return render(s, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "gif_bytes", spy)
+    status, stdout, err = invoke(capsys, *argv[1:])
+    assert (status, err) == (0, ""), line
+    (got,) = seen
+    # the same run: the engine's one value for it (surface with its parameters and penalty,
+    # start, steps, schedule, noise, seed, stopping rule), and the same optimizers and hparams
+    assert got.spec == view.spec
+    assert got.start_point == view.start_point
+    assert [
+        (r.optimizer, optimizers.get(r.optimizer).resolve_hparams(r.hparams)) for r in got.runs
+    ] == [(r.optimizer, optimizers.get(r.optimizer).resolve_hparams(r.hparams)) for r in view.runs]
+    # and the same file, byte for byte, as the app's GIF button makes of the view
+    assert out.read_bytes() == render(view, **options)  # type: ignore[arg-type]
+    assert "320x240" in stdout
+
+
+def test_the_apps_command_reproduces_a_link(capsys, monkeypatch, tmp_path):
+    """A view restored from a link (six-digit numbers) round-trips too."""
+    import shlex
+
+    from scenarios import export
+
+    view, warnings = scenarios.decode(
+        {"surface": "himmelblau", "opt": "nesterov,adagrad", "nesterov.lr": "0.0123",
+         "nesterov.beta": "0.95", "adagrad.eps": "1e-07", "steps": "90", "start": "-1,-2.5"}
+    )  # fmt: skip
+    assert warnings == []
+    seen: list[scenarios.Settings] = []
+    monkeypatch.setattr(export, "gif_bytes", lambda s, **kw: seen.append(s) or b"GIF89a;")
+    argv = shlex.split(export.gif_command(view, frames=10, out=str(tmp_path / "l.gif")))
+    assert invoke(capsys, *argv[1:])[0] == 0
+    assert "--set nesterov.lr=0.0123" in " ".join(argv) and "adagrad.lr" not in " ".join(argv)
+    assert seen[0].spec == view.spec
+    assert [r.hparams for r in seen[0].runs] == [r.hparams for r in view.runs]
+
+
+@pytest.mark.parametrize(("size", "shown"), [("320x240", "320x240"), ("321x241", "320x240")])
+def test_gif_writes_an_mp4_for_an_mp4_name(capsys, tmp_path, size, shown):
+    import imageio_ffmpeg
+
+    out = tmp_path / "slides.MP4"
+    status, stdout, err = invoke(
+        capsys,
+        "gif",
+        "--surface=rosenbrock",
+        "--optimizers=sgd,adam",
+        "--steps=60",
+        "--frames=15",
+        "--fps=15",
+        f"--size={size}",
+        f"--out={out}",
+    )
+    assert (status, err) == (0, "")
+    assert stdout.strip().endswith(shown)
+    probe = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(out), "-f", "null", "-"]
+    with warnings.catch_warnings():  # JAX's warning at fork: here a fork-then-exec of ffmpeg
+        warnings.filterwarnings("ignore", r"os\.fork\(\) was called", RuntimeWarning)
+        done = subprocess.run(probe, capture_output=True, text=True, check=True)
+    assert re.search(rf"Video: h264 .*{shown}.*15 fps", done.stderr), done.stderr
+    assert re.findall(r"frame=\s*(\d+)", done.stderr)[-1] == "15"
+
+
+def test_the_command_the_app_shows_reproduces_its_view(capsys, monkeypatch, tmp_path):
+    """End to end: the line under the app's download buttons, run here, makes the link's view."""
+    import shlex
+
+    from streamlit.testing.v1 import AppTest
+
+    from scenarios import export
+
+    link = {"surface": "valley", "valley.kappa": "25", "opt": "momentum,adam", "steps": "150",
+            "momentum.beta": "0.75", "adam.lr": "0.03", "start": "-2,1.5"}  # fmt: skip
+    at = AppTest.from_file(str(Path(cli.__file__).with_name("app.py")), default_timeout=120)
+    for k, v in link.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    (line,) = [c.value for c in at.code if c.value.startswith("optiscape gif ")]
+    argv = shlex.split(line)
+    argv[argv.index("--out") + 1] = str(tmp_path / "app.gif")
+    seen: list[scenarios.Settings] = []
+    monkeypatch.setattr(export, "gif_bytes", lambda s, **kw: seen.append(s) or b"GIF89a;")
+    assert invoke(capsys, *argv[1:])[0] == 0
+    view, _ = scenarios.decode(link)
+    assert seen[0].spec == view.spec
+    assert [(r.optimizer, r.hparams) for r in seen[0].runs] == [
+        (r.optimizer, r.hparams) for r in view.runs
+    ]

@@ -8,17 +8,22 @@ outside: two renders that differ only in their background differ exactly over th
 from __future__ import annotations
 
 import io
+import itertools
+import re
+import subprocess
+import warnings
 from functools import cache
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 import optimizers
 import surfaces
-from plots import gif, raster
-from plots.gif import GifPath, frame_steps, render_gif
+from plots import gif, gif_frames, raster
+from plots.gif import GifPath, frame_steps, render_gif, render_mp4
 from plots.palette import hex_to_rgb, path_color
+from scenarios import export
 
 SIZE = (640, 480)
 
@@ -147,7 +152,7 @@ def test_delta_frames_decode_to_exactly_the_frames_drawn() -> None:
     ]
     bg = _background("himmelblau")
     decoded = _decode(_render("himmelblau", paths, frames=80, title="t"))
-    args = (s.minima, s.start, 80, SIZE, True, "f - f*", "t")
+    args = (s.minima, s.start, 80, SIZE, True, None, "t")
     _, drawn = gif._animation(bg, s.domain, paths, *args)
     pictures = [np.asarray(frame.convert("RGB")) for frame, _ in drawn]
     assert len(decoded) == len(pictures) == 80
@@ -194,9 +199,9 @@ def test_points_outside_the_domain_are_drawn_on_the_map_edge() -> None:
     path = GifPath("far", "#ff00aa", xy, np.linspace(10.0, 1.0, n))
     box = _map_box("rosenbrock", [path])
     frames = _decode(_render("rosenbrock", [path], start=None, minima=(), frames=5))
-    left, _, width, _ = box
+    left, top, width, height = box
     row, _ = _pixel("rosenbrock", box, 0.0, 0.0)
-    drawn = _mask(frames[-1], path.color)
+    drawn = _mask(frames[-1], path.color)[: top + height + 8]  # the legend's swatch is below
     assert drawn[row, left + width - 1]  # the right edge, at y = 0
     rows, cols = np.nonzero(drawn[:, : left + width + 8])
     assert cols.max() <= left + width + 6  # the marker overlaps the edge, nothing goes past it
@@ -302,3 +307,159 @@ GOOD = np.zeros((21, 2))
 def test_bad_arguments_raise_value_error_naming_them(changes: dict[str, object], name: str) -> None:
     with pytest.raises(ValueError, match=name):
         _bad(**changes)
+
+
+# ---------------------------------------------------------------------------------------
+# Text: the step counter, the legend's hyperparameters, the axis labels, the font
+# ---------------------------------------------------------------------------------------
+
+
+def _registry_symbols() -> set[str]:
+    """Every character of every symbol and title the export can write."""
+    text = ["step / f − f* x y 0123456789 e−+."]
+    for name in surfaces.names():
+        s = surfaces.get(name)
+        text += [s.title, *(p.symbol for p in s.params)]
+    for name in optimizers.names():
+        o = optimizers.get(name)
+        text += [o.title, *(p.symbol for p in o.hparams)]
+    for name in optimizers.schedules.names():
+        text += [p.symbol for p in optimizers.schedules.get(name).params]
+    return set("".join(text)) - {" "}
+
+
+def test_the_shipped_font_has_a_glyph_for_every_symbol_the_export_writes() -> None:
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(gif_frames.FONT).getBestCmap()
+    assert {"η", "β", "ε", "ρ", "₁", "₂", "−", "λ", "κ", "θ"} <= _registry_symbols()
+    missing = sorted(c for c in _registry_symbols() if ord(c) not in cmap)
+    assert missing == []
+    # and Pillow draws them with it: η is a glyph of its own, not the "missing" box
+    font = ImageFont.truetype(str(gif_frames.FONT), 40)
+    boxes = {c: np.asarray(font.getmask(c)) for c in ("η", "β", "\uffff")}
+    assert not np.array_equal(boxes["η"], boxes["\uffff"])
+    assert not np.array_equal(boxes["η"], boxes["β"])
+
+
+def _counter_reference(layout: gif_frames.Layout, text: str) -> np.ndarray:
+    """``text`` drawn by Pillow alone where the counter goes, as grey levels (0 … 255)."""
+    left, top, right, bottom = layout.counter
+    patch = Image.new("L", (right - left, bottom - top), 255)
+    font = ImageFont.truetype(str(gif_frames.FONT), layout.font)
+    at = (right - left, layout.loss.top - 3 - top)
+    ImageDraw.Draw(patch).text(at, text, fill=40, font=font, anchor="rd")
+    return np.asarray(patch, dtype=float)
+
+
+def test_every_frame_shows_its_step_above_the_loss_panel() -> None:
+    paths = [_path("rosenbrock", n, 200) for n in ("sgd", "adam")]
+    frames = _decode(_render("rosenbrock", paths, frames=25))
+    steps = frame_steps(paths, 25)
+    layout = gif_frames.Layout.make(
+        surfaces.get("rosenbrock").domain, paths, SIZE, True, "f − f*", "", int(steps[-1])
+    )
+    left, top, right, bottom = layout.counter
+    regions = [f[top:bottom, left:right].astype(float) for f in frames]
+    for a, b in itertools.pairwise(regions):
+        assert not np.array_equal(a, b)  # the counter moves on every frame
+    for k in (0, 12, 24):
+        grey = regions[k].mean(axis=2)
+        assert (regions[k].std(axis=2) == 0).all()  # greys only: text on white
+        right_text = np.abs(grey - _counter_reference(layout, f"step {steps[k]} / 200"))
+        wrong_text = np.abs(grey - _counter_reference(layout, f"step {steps[k] + 1} / 200"))
+        assert right_text.max() <= 6  # the palette's 24 greys: at most half a step off
+        assert wrong_text.max() > 60
+
+
+def test_the_legend_names_each_optimizer_with_its_hyperparameters() -> None:
+    assert export.hparams_text("momentum", {"lr": 0.05, "beta": 0.9}) == "η = 0.05, β = 0.9"
+    assert export.hparams_text("adam", optimizers.get("adam").defaults) == (
+        "η = 0.01, β₁ = 0.9, β₂ = 0.999, ε = 1e-8"
+    )
+    runs = [optimizers.simulate("rosenbrock", "rmsprop", steps=20, hparams={"lr": 0.003})]
+    (path,) = export.gif_paths(surfaces.get("rosenbrock"), runs)
+    assert path.detail == "η = 0.003, ρ = 0.99, ε = 1e-8"
+    # drawn under the plots: the detail changes only pixels below the map
+    plain = GifPath(path.label, path.color, path.xy, path.loss)
+    a, b = (_decode(_render("rosenbrock", [p], frames=2))[0] for p in (plain, path))
+    box = _map_box("rosenbrock", [plain])
+    rows = np.flatnonzero((a != b).any(axis=(1, 2)))
+    assert rows.size and rows.min() > box[1] + box[3]
+
+
+def test_the_map_axes_are_labelled() -> None:
+    path = _path("rosenbrock", "adam", 20)
+    labels = (("x", "y"), ("θ₁", "θ₂"))
+    a, b = (_decode(_render("rosenbrock", [path], frames=2, axis_labels=k))[0] for k in labels)
+    (la, ta, wa, ha), (lb, tb, wb, hb) = (
+        _map_box("rosenbrock", [path], axis_labels=k) for k in labels
+    )
+    assert lb > la and wb < wa  # the wider y label gets room left of the map
+    below = slice(max(ta + ha, tb + hb) + 2, None)
+    differ = (a != b).any(axis=2)
+    assert differ[below, : la + wa].any()  # x: under the map
+    for frame, left, top, height in ((a, la, ta, ha), (b, lb, tb, hb)):
+        ink = (frame.max(axis=2) < 128)[top : top + height, : left - 4]
+        assert ink[:, : ink.shape[1] // 3].any()  # y: text at the far left, beside the ticks
+
+
+def test_the_apps_sizes_lie_inside_the_renderers_limits() -> None:
+    from ui.export import SIZES
+
+    assert {(1280, 720), (1920, 1080)} <= set(SIZES.values())
+    for w, h in SIZES.values():
+        assert gif.WIDTH[0] <= w <= gif.WIDTH[1] and gif.HEIGHT[0] <= h <= gif.HEIGHT[1]
+
+
+# ---------------------------------------------------------------------------------------
+# MP4: the same frames through ffmpeg's H.264
+# ---------------------------------------------------------------------------------------
+
+
+def _decode_mp4(data: bytes, tmp_path) -> tuple[dict, list[np.ndarray]]:
+    """Codec, size and rate of an MP4 and its RGB frames, as the ffmpeg binary decodes it."""
+    import imageio_ffmpeg
+
+    path = tmp_path / "a.mp4"
+    path.write_bytes(data)
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)]
+    with warnings.catch_warnings():  # JAX's warning at fork: here a fork-then-exec of ffmpeg
+        warnings.filterwarnings("ignore", r"os\.fork\(\) was called", RuntimeWarning)
+        done = subprocess.run(
+            [*command, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True
+        )
+    video = re.search(r"Video: (\w+).*?, (\d+)x(\d+).*?, ([\d.]+) fps", done.stderr.decode())
+    assert video, done.stderr.decode()
+    w, h = int(video[2]), int(video[3])
+    meta = {"codec": video[1], "size": (w, h), "fps": float(video[4])}
+    pixels = np.frombuffer(done.stdout, dtype=np.uint8)
+    return meta, list(pixels.reshape(-1, h, w, 3))
+
+
+@pytest.mark.parametrize(("size", "even"), [((480, 360), (480, 360)), ((321, 239), (320, 238))])
+def test_the_mp4_holds_the_gifs_frames(tmp_path, size, even) -> None:
+    paths = [_path("rosenbrock", n, 120) for n in ("momentum", "adam")]
+    s = surfaces.get("rosenbrock")
+    kw = {"minima": s.minima, "start": s.start, "frames": 30, "fps": 12.5}
+    data = render_mp4(_background("rosenbrock"), s.domain, paths, size=size, **kw)
+    meta, frames = _decode_mp4(data, tmp_path)
+    assert data[4:8] == b"ftyp"
+    assert meta["codec"].startswith("h264") and meta["fps"] == pytest.approx(12.5)
+    assert tuple(meta["size"]) == even == gif.mp4_size(size)
+    assert len(frames) == len(frame_steps(paths, 30)) == 30
+    # frame for frame what the GIF drawn at the even size shows, up to H.264's losses
+    drawn = _decode(render_gif(_background("rosenbrock"), s.domain, paths, size=even, **kw))
+    for k in (0, 15, 29):
+        err = np.abs(frames[k].astype(float) - drawn[k])
+        assert err.mean() < 4, k
+    # the paths move: successive video frames differ
+    assert not np.array_equal(frames[0], frames[29])
+
+
+def test_the_mp4_checks_its_arguments_like_the_gif() -> None:
+    path = _path("rosenbrock", "adam", 20)
+    s = surfaces.get("rosenbrock")
+    for bad, name in (({"frames": 5000}, "frames"), ({"size": (100, 100)}, "width")):
+        with pytest.raises(ValueError, match=name):
+            render_mp4(_background("rosenbrock"), s.domain, [path], **bad)  # type: ignore[arg-type]

@@ -1,6 +1,9 @@
-"""The GIF export panel: controls, and a download that renders on click."""
+"""The GIF and MP4 export panel: controls, two downloads that render on click, and the
+``optiscape gif`` command that makes the same file from a terminal."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -18,11 +21,13 @@ SIZES = {
     "640 × 480": (640, 480),
     "800 × 600": (800, 600),
     "1024 × 768": (1024, 768),
+    "1280 × 720 (HD)": (1280, 720),
+    "1920 × 1080 (Full HD)": (1920, 1080),
 }
 
 
 def gif_panel(s: scenarios.Settings, image: np.ndarray, runs: list[optimizers.Trajectory]) -> None:
-    with st.expander("Export an animated GIF", expanded=False):
+    with st.expander("Export an animated GIF or MP4", expanded=False):
         a, b, c = st.columns(3)
         frames = a.number_input(
             "frames",
@@ -51,18 +56,30 @@ def gif_panel(s: scenarios.Settings, image: np.ndarray, runs: list[optimizers.Tr
             f"{gif.HEIGHT[0]}–{gif.HEIGHT[1]} (optiscape gif --size)",
         )
 
-        def render() -> bytes:
-            return export.gif_bytes(
-                s, frames=int(frames), fps=int(fps), size=SIZES[size], runs=runs, image=image
-            )
+        options = {"frames": int(frames), "fps": int(fps), "size": SIZES[size]}
 
-        st.download_button(
+        def render(fmt: str) -> Callable[[], bytes]:
+            return lambda: export.FORMATS[fmt](s, runs=runs, image=image, **options)
+
+        left, right = st.columns(2)
+        left.download_button(
             "Make and download the GIF",
-            data=render,
+            data=render("gif"),
             file_name=f"optiscape-{s.surface}.gif",
             mime="image/gif",
             on_click="ignore",
             key="gif_download",
             icon="🎞️",
         )
-        st.caption("The same animation from a terminal: `optiscape gif`, see the README.")
+        right.download_button(
+            "Make and download the MP4",
+            data=render("mp4"),
+            file_name=f"optiscape-{s.surface}.mp4",
+            mime="video/mp4",
+            on_click="ignore",
+            key="mp4_download",
+            icon="🎬",
+            help="H.264, the same frames as the GIF, for slides and video players",
+        )
+        st.caption("The same GIF from a terminal (end --out with .mp4 for the MP4):")
+        st.code(export.gif_command(s, **options), language="bash", wrap_lines=True)
