@@ -416,19 +416,29 @@ def print_first_plot_breakdown(r: dict) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def open_adam_slider(page, tracker: Tracker):
-    """Open the Adam expander beside the chart; its first slider (log₁₀ η), focused."""
-    tracker.at("find the 'Adam' expander beside the chart")
-    summary = page.locator('[data-testid="stMain"] summary', has_text="Adam").first
-    summary.wait_for(timeout=30_000)
-    details = summary.locator("xpath=ancestor::details[1]")
-    if details.get_attribute("open") is None:
-        tracker.at("open the 'Adam' expander")
-        summary.click()
-    tracker.at("wait for the sliders inside the 'Adam' expander")
-    # Streamlit 1.5x+ sliders are <input type="range">: role "slider" without the attribute,
-    # so ask for the ARIA role rather than [role="slider"] (which matches either way here).
-    slider = details.get_by_role("slider").first
+# The sliders timed: (what, page, the widget's key as Streamlit's class names it). η sits in
+# each optimizer's row beside the chart; β₁ and ε under Adam's ⋯; κ, a surface parameter, in
+# the sidebar. ε = 0.1 so that a twentieth of a decade moves Adam's path visibly.
+SLIDERS = (
+    ("Adam η", SLIDER_URL, "hp-adam-lr"),
+    ("Adam β₁", SLIDER_URL, "hp-adam-beta1"),
+    ("Adam ε", SLIDER_URL + "&adam.eps=0.1", "hp-adam-eps"),
+    ("valley κ (surface)", "/?surface=valley&steps=1000", "sp-valley-kappa"),
+)
+
+
+def open_slider(page, tracker: Tracker, key: str):
+    """The slider whose widget key Streamlit names ``st-key-<key>``, focused; an optimizer's
+    other sliders are under its ⋯ (a popover beside its η), opened first."""
+    slider = page.locator(f".st-key-{key} input[type=range]").first
+    if key.startswith("hp-") and not key.endswith("-lr"):
+        name = key.split("-")[1]
+        tracker.at(f"open {name}'s ⋯ beside the chart")
+        row = page.locator(f".st-key-hp-{name}-lr").locator(
+            "xpath=ancestor::div[@data-testid='stHorizontalBlock'][1]"
+        )
+        row.locator("[data-testid=stPopoverButton]").first.click()
+    tracker.at(f"wait for the slider {key}")
     slider.wait_for(state="attached", timeout=30_000)
     return slider
 
@@ -988,31 +998,38 @@ def first_plots(context, url, health_s, t_start, args, tracker: Tracker, results
 
 
 def slider_latency(context, page, url, moves: int, args, tracker, results: dict) -> None:
-    """Section 2 on ``page`` if given (already showing the slider page), else a new one."""
-    if page is None:
-        page = new_page(context, tracker)
-        opened = wait_first_plot(page, url + SLIDER_URL, args.timeout, tracker, "slider page")
-        print(f"  {SLIDER_URL}: first plot in {opened:.2f} s (new session on the warm server)")
-    results["figure"] = describe_first_plot(page)
-    slider = open_adam_slider(page, tracker)
-    print(f"  slider: {slider_state(slider)}")
-    run = press_and_time(
-        page,
-        slider,
-        moves,
-        tracker,
-        "Adam log₁₀ η",
-        15.0,
-        port_of(url),
-        monotonic=args.monotonic,
-        profile=args.profile,
-        deadline=args.deadline["app"],
-    )
-    results["slider"] = report_presses(
-        run, "key press → redrawn plot", targets=True, figure_word="figure message"
-    )
-    print(f"  after the moves: {slider_state(slider)}")
-    page.close()
+    """Section 2: key presses on each of `SLIDERS`, each on a page of its own (the first on
+    ``page`` if given, already showing the slider page). ``results["slider"]`` is η's."""
+    results["sliders"] = {}
+    for i, (what, where, key) in enumerate(SLIDERS):
+        if i or page is None:
+            page = new_page(context, tracker)
+            opened = wait_first_plot(page, url + where, args.timeout, tracker, "slider page")
+            print(f"  {where}: first plot in {opened:.2f} s (new session on the warm server)")
+        if i == 0:
+            results["figure"] = describe_first_plot(page)
+        slider = open_slider(page, tracker, key)
+        print(f"  {what}: {slider_state(slider)}")
+        run = press_and_time(
+            page,
+            slider,
+            moves,
+            tracker,
+            what,
+            15.0,
+            port_of(url),
+            monotonic=args.monotonic,
+            profile=args.profile and i == 0,
+            deadline=None if args.deadline["app"] is None else args.deadline["app"] + 25 * i,
+        )
+        report = report_presses(
+            run, f"{what}: key press → redrawn plot", targets=True, figure_word="figure message"
+        )
+        results["sliders"][what] = report
+        if i == 0:
+            results["slider"] = report
+        print(f"  after the moves: {slider_state(slider)}")
+        page.close()
 
 
 def run_bare(
@@ -1074,6 +1091,12 @@ def summary(results: dict) -> None:
         if "restart" in results:
             print(f", after a restart (compilation cache warm) {results['restart']:.2f} s", end="")
         print()
+    for what, r in (results.get("sliders") or {}).items():
+        if r and r.get("median") is not None:
+            print(
+                f"  {what}: median {r['median']:.0f} ms ({verdict(r['median'], TARGET_MEDIAN_MS)}), "
+                f"p95 {r['p95']:.0f} ms ({verdict(r['p95'], TARGET_P95_MS)})"
+            )
     slider, bare = results.get("slider") or {}, results.get("bare") or {}
     if slider:
         line = f"  slider: median {slider['median']:.0f} ms, p95 {slider['p95']:.0f} ms"
