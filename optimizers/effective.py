@@ -51,17 +51,15 @@ def _replayer(opt: Optimizer, k: Kernel, length: int, noisy: bool, batched: bool
                 k, f, sp, x, t, seed, sigma, batch, noisy=noisy, batched=batched
             )
             direction, after = opt.update(g, state, x, hp, smooth)
-            scale = opt.scale(state, after, hp)
+            scale = opt.scale(state, after, hp) if opt.scale is not None else jnp.ones_like(x)
             if k.prox is not None:  # the step taken, prox included: x_{t+1} = x_t − η_t · it
                 safe = jnp.where(lr > 0, lr, 1.0)  # η_t = 0 moves nothing, whatever the direction
                 taken = (x - descend(k, x, lr, direction, sp, scale)) / safe
                 direction = jnp.where(lr > 0, taken, direction)
-            return after, (scale, direction)
+            return after, (scale, direction, g)
 
-        _, (scale, direction) = jax.lax.scan(
-            step, opt.init(xs[0], hp), (xs, jnp.arange(length), lrs)
-        )
-        return scale, direction
+        _, parts = jax.lax.scan(step, opt.init(xs[0], hp), (xs, jnp.arange(length), lrs))
+        return parts
 
     return jax.jit(replay)
 
@@ -72,6 +70,19 @@ def replay(traj: Trajectory, surface: Surface | None = None) -> tuple[np.ndarray
     o = _registry.get(traj.optimizer)
     if o.scale is None:
         raise ValueError(f"{o.title} has no per-coordinate step size (it is not adaptive)")
+    scale, direction, _ = step_parts(traj, surface)
+    return scale, direction
+
+
+def step_parts(
+    traj: Trajectory, surface: Surface | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(scale, direction, gradient), each (k, 2) for the k steps before divergence, for any
+    optimizer: ``x_{t+1} = x_t − η_t · direction_t``, the direction's per-coordinate scale
+    (1 where the optimizer has none) and the gradient g_t the engine used at x_t. Where
+    direction / scale differs from the gradient it carries the optimizer's memory (momentum's
+    v, Adam's m̂)."""
+    o = _registry.get(traj.optimizer)
     s = surface if surface is not None else surfaces.get(traj.surface)
     k = traj.last_finite  # steps whose start point is finite and whose result was kept
     dtype = float_dtype()
@@ -91,8 +102,8 @@ def replay(traj: Trajectory, surface: Surface | None = None) -> tuple[np.ndarray
         np.asarray(traj.batch or 0, dtype),
     )
     replayer = _replayer(o, s.kernel, length, traj.noise > 0.0, traj.batch is not None)
-    scale, direction = replayer(*args)
-    return np.asarray(scale)[:k], np.asarray(direction)[:k]
+    scale, direction, gradient = replayer(*args)
+    return np.asarray(scale)[:k], np.asarray(direction)[:k], np.asarray(gradient)[:k]
 
 
 def effective_steps(traj: Trajectory, surface: Surface | None = None) -> np.ndarray:

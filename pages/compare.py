@@ -9,6 +9,7 @@ import streamlit as st
 
 import scenarios
 import surfaces
+from plots import compare as compare_plot
 from plots import effective, lean, marks
 from scenarios import analysis, view
 from ui import (
@@ -90,6 +91,10 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
             )
         image, uri, click_grid = cached.view_layers(s)
         figure = view.compare_figure(s, trajectories, uri, click_grid)
+        if "arrows" in s.show:  # −η∇f, the memory and the step taken, at the frame shown
+            steps = figure["layout"]["meta"]["frame_steps"]
+            parts = analysis.step_arrows(surface, trajectories, steps)
+            figure = compare_plot.with_step_arrows(figure, parts)
         arrows = st.session_state.get("show_critical")
         if arrows:  # descent directions at saddles
             saddles = analysis.saddle_directions(surface, s.surface_params, trajectories)
@@ -104,6 +109,14 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
         st.rerun()
     with side:
         optimizer_panels.panels(chosen, one_at_a_time="present" in s.show)
+        st.toggle(
+            "Draw the step",
+            key=state.SHOW_KEYS["arrows"],
+            help="At the step shown: −η∇f (grey, what plain gradient descent would do), "
+            "−η·v or −η·m̂ (dashed: the direction with its memory) and the step taken (the "
+            "path's colour); adaptive methods name each coordinate's η/(√s + ε). Arrows are "
+            "drawn to scale, magnified as the player says.",
+        )
         # after the chart, which need not wait for them; none with the saddle arrows, which
         # belong to where the drawn paths ended
         live_chart.previews(

@@ -341,6 +341,14 @@ def compare_figure(
     return {"data": data, "layout": layout, "frames": figure_frames}
 
 
+def with_step_arrows(figure: dict, arrows: list[dict]) -> dict:
+    """``figure`` with what each run's step is made of at every frame (the list
+    `scenarios.analysis.step_arrows` gives for the frame steps), for the player to draw as
+    arrows on the map at the frame it shows (ui/live_chart/player.js). A new dict."""
+    layout = {**figure["layout"], "meta": {**figure["layout"]["meta"], "arrows": arrows}}
+    return {**figure, "layout": layout}
+
+
 def _panel_title(text: str, top: float, scale: float) -> dict:
     return {
         "text": text,

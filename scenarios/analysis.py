@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 import optimizers
 from optimizers import effective
 from optimizers.stopping import StopRule, stopped
@@ -87,3 +89,38 @@ def step_sizes(surface: Surface, runs: Sequence[optimizers.Trajectory]) -> list[
         for i, t in enumerate(runs)
         if effective.adaptive(t.optimizer) and t.last_finite > 0
     ]
+
+
+def step_arrows(
+    surface: Surface, runs: Sequence[optimizers.Trajectory], steps: Sequence[int]
+) -> list[dict]:
+    """What each run's step does at each of ``steps`` (the animation's frame steps), for arrows
+    on the map: where it stands, −η_t ∇f (the step plain gradient descent would take there),
+    −η_t d_t where the optimizer's direction carries a memory (momentum's v, Adam's m̂), the
+    step actually taken x_{t+1} − x_t, and for adaptive methods each coordinate's scale
+    η_t / (√s_t + ε). ``None`` at a step the run did not take (it ended or diverged)."""
+    out = []
+    for i, t in enumerate(runs):
+        scale, direction, gradient = effective.step_parts(t, surface)
+        k = len(direction)
+        lr = t.lr[:k, None]
+        # the direction before the per-coordinate scale: momentum's v, Adam's m̂; one that is
+        # the gradient itself (GD, AdaGrad, RMSProp) has no memory to draw
+        unscaled = np.divide(direction, scale, out=np.zeros_like(direction), where=scale != 0)
+        remembers = bool(k) and not np.allclose(unscaled, gradient, rtol=1e-5, atol=0.0)
+
+        def at(rows, k=k):
+            return [None if s >= k else [float(f"{v:.6g}") for v in rows[s]] for s in steps]
+
+        out.append(
+            {
+                "label": optimizers.get(t.optimizer).title,
+                "color": palette.path_color(t.optimizer, i),
+                "point": at(t.xy),
+                "gradient": at(-lr * gradient),
+                "memory": at(-lr * unscaled) if remembers else None,
+                "step": at(t.xy[1 : k + 1] - t.xy[:k]),
+                "scale": at(lr * scale) if effective.adaptive(t.optimizer) else None,
+            }
+        )
+    return out

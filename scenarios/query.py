@@ -9,8 +9,8 @@ A typed surface adds ``surface=custom&formula=x**2+%2B+y**2&domain=-3,3,-2,2``
 Regularization, on any surface, adds ``reg=l1&reg.alpha=0.1&reg.prox=1``: the penalty
 (``l1`` or ``l2``), its α, and ``reg.prox=1`` for L1's proximal step (``0`` or absent: the
 subgradient); ``reg.alpha`` and ``reg.prox`` belong to a ``reg`` only. The display switches
-under the chart are ``show=rules,critical,steps`` (any of them), and ``present`` is presentation
-mode. Decoding goes through
+under the chart are ``show=rules,critical,steps`` (any of them), ``present`` is presentation
+mode and ``arrows`` draws what each step is made of. Decoding goes through
 `scenarios.link.Reader`, as every page's does.
 """
 
@@ -36,7 +36,7 @@ from surfaces.formula import MAX_LENGTH as FORMULA_LIMIT
 from surfaces.regularize import ALPHA, PENALTIES
 
 REG_KEYS = ("reg.alpha", "reg.prox")  # the regularization's own keys, used with reg= only
-SHOW = ("rules", "critical", "steps", "present")  # the display switches, in link order
+SHOW = ("rules", "critical", "steps", "present", "arrows")  # the display switches, in link order
 MAX_FORMULA_LENGTH = FORMULA_LIMIT
 
 

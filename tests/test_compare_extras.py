@@ -125,3 +125,19 @@ def test_the_3d_page_draws_the_compare_view():
     np.testing.assert_allclose(
         [_values(line["x"])[-1], _values(line["y"])[-1]], t.xy[-1], rtol=1e-5
     )
+
+
+def test_draw_the_step_sends_each_runs_parts_for_every_frame_and_keeps_it_in_the_link():
+    at = _app(opt="sgd,momentum", steps="200", show="arrows")
+    fig = _figure(at)
+    parts = fig["layout"]["meta"]["arrows"]
+    steps = fig["layout"]["meta"]["frame_steps"]
+    assert [p["label"] for p in parts] == ["SGD", "Momentum"]
+    assert all(len(p["point"]) == len(steps) for p in parts)
+    sgd, momentum = parts
+    assert sgd["memory"] is None and momentum["memory"] is not None  # v is momentum's memory
+    assert at.toggle(key="show_arrows").value
+    assert "arrows" in at.query_params["show"]
+    at.toggle(key="show_arrows").set_value(False).run()
+    _ok(at)
+    assert "arrows" not in _figure(at)["layout"]["meta"]

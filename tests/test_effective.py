@@ -79,3 +79,53 @@ def test_only_adaptive_methods_have_one():
     t = optimizers.simulate("booth", "sgd", steps=10)
     with pytest.raises(ValueError, match="not adaptive"):
         effective.effective_steps(t)
+
+
+# What each step is made of (scenarios.analysis.step_arrows, the arrows of "Draw the step"),
+# against the update rules written out by hand on f = x² + 10y², ∇f = (2x, 20y).
+def _bowl():
+    import surfaces
+
+    return surfaces.from_formula("x**2 + 10*y**2", [[-2, 2], [-2, 2]], start=[-1.5, 0.8])
+
+
+def _grad(p):
+    return np.array([2.0 * p[0], 20.0 * p[1]])
+
+
+def test_the_step_arrows_are_the_update_rules_written_out():
+    from scenarios import analysis
+
+    bowl = _bowl()
+    eta, beta, steps = 0.02, 0.9, 30
+    gd = optimizers.simulate(bowl, "sgd", steps=steps, hparams={"lr": eta})
+    hb = optimizers.simulate(bowl, "momentum", steps=steps, hparams={"lr": eta, "beta": beta})
+    ada = optimizers.simulate(bowl, "adagrad", steps=steps, hparams={"lr": 0.3, "eps": 1e-10})
+    shown = [0, 1, 2, 5, 29, 30]  # 30: the last point, which has no step after it
+    g_arrows, hb_arrows, ada_arrows = analysis.step_arrows(bowl, [gd, hb, ada], shown)
+    v = np.zeros(2)
+    s = np.zeros(2)
+    for j, k in enumerate(shown):
+        if k == steps:
+            assert hb_arrows["point"][j] is None and hb_arrows["step"][j] is None
+            continue
+        # gradient descent: the step is −η∇f, and it has no memory
+        assert np.allclose(g_arrows["gradient"][j], -eta * _grad(gd.xy[k]), rtol=1e-5)
+        assert np.allclose(g_arrows["step"][j], -eta * _grad(gd.xy[k]), rtol=1e-4, atol=1e-7)
+    assert g_arrows["memory"] is None and g_arrows["scale"] is None
+    # heavy ball: v_t = βv_{t−1} + ∇f(x_t), the step −ηv_t, written out along its own path
+    for k in range(steps):
+        v = beta * v + _grad(hb.xy[k])
+        if k in shown:
+            j = shown.index(k)
+            assert np.allclose(hb_arrows["gradient"][j], -eta * _grad(hb.xy[k]), rtol=1e-5)
+            assert np.allclose(hb_arrows["memory"][j], -eta * v, rtol=1e-4, atol=1e-7)
+            assert np.allclose(hb_arrows["step"][j], -eta * v, rtol=1e-4, atol=1e-6)
+            assert np.allclose(hb_arrows["point"][j], hb.xy[k], rtol=1e-5)  # 6 digits sent
+    # AdaGrad: each coordinate's η/(√Σg² + ε); its direction is the gradient itself
+    assert ada_arrows["memory"] is None
+    for k in range(steps):
+        s = s + _grad(ada.xy[k]) ** 2
+        if k in shown:
+            j = shown.index(k)
+            assert np.allclose(ada_arrows["scale"][j], 0.3 / (np.sqrt(s) + 1e-10), rtol=1e-4)

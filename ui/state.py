@@ -31,6 +31,7 @@ SHOW_KEYS = {
     "critical": "show_critical",
     "steps": "show_steps",
     "present": "present",  # presentation mode: the chart gets the screen
+    "arrows": "show_arrows",  # what each step is made of, as arrows on the map
 }
 
 

@@ -117,7 +117,10 @@ const player = {
     bar.__scrub.max = String(Math.max(last, 0));
     const keep = root.__frame !== undefined && root.__frame < last && !root.__ended;
     if (keep) player.show(Plotly, root, root.__frame);
-    else player.mark(root, last);
+    else {
+      player.mark(root, last);
+      drawArrows(Plotly, root, last);
+    }
   },
 
   atEnd(root) {
@@ -134,11 +137,12 @@ const player = {
     bar.__label.textContent = `step ${steps[k] ?? k} / ${steps[steps.length - 1] ?? 0}`;
   },
 
-  show(Plotly, root, k) {
+  async show(Plotly, root, k) {
     const frame = root.__frames[k];
     if (!frame) return;
     player.mark(root, k);
-    return Plotly.animate(root, { data: frame.data, traces: frame.traces }, SHOW);
+    await Plotly.animate(root, { data: frame.data, traces: frame.traces }, SHOW);
+    await drawArrows(Plotly, root, k);
   },
 
   play(Plotly, root) {
@@ -270,4 +274,87 @@ function watchFit(root) {
     clearInterval(root.__themeTimer);
     player.pause(root);
   };
+}
+
+// What each run's step is made of at frame k (plots.compare.with_step_arrows): −η∇f in grey,
+// the direction with its memory (−η·v, −η·m̂) thin in the run's colour, the step taken thick;
+// adaptive methods name each coordinate's scale. Arrows keep their proportions; all of them
+// are magnified by one round factor (1, 2, 5, 10 …) so that the longest is about an eighth of
+// the map, and the player says by how much.
+const GRADIENT_COLOR = "#8a8f98";
+
+function arrowsAt(root, k) {
+  const layout = root.__figure.layout;
+  const parts = (layout.meta || {}).arrows;
+  if (!parts) return null;
+  const [x0, x1] = layout.xaxis.range;
+  // a run that has ended (or the last frame, whose step has no next one): its last step
+  const index = (p) => {
+    let i = Math.min(k, p.point.length - 1);
+    while (i > 0 && !p.point[i]) i -= 1;
+    return i;
+  };
+  let longest = 0;
+  for (const p of parts) {
+    for (const name of ["gradient", "memory", "step"]) {
+      const v = p[name] && p[name][index(p)];
+      if (v) longest = Math.max(longest, Math.hypot(v[0], v[1]));
+    }
+  }
+  let factor = 1;
+  const want = (x1 - x0) / 8;
+  if (longest > 0 && longest < want) {
+    const raw = want / longest;
+    const decade = 10 ** Math.floor(Math.log10(raw));
+    factor = [5, 2, 1].map((m) => m * decade).find((f) => f <= raw) || decade;
+  }
+  const notes = [];
+  const arrow = (from, v, color, width, head) => ({
+    x: from[0] + factor * v[0],
+    y: from[1] + factor * v[1],
+    ax: from[0],
+    ay: from[1],
+    xref: "x",
+    yref: "y",
+    axref: "x",
+    ayref: "y",
+    showarrow: true,
+    arrowhead: head,
+    arrowsize: 1,
+    arrowwidth: width,
+    arrowcolor: color,
+    text: "",
+  });
+  for (const p of parts) {
+    const i = index(p);
+    const at = p.point[i];
+    if (!at) continue;
+    if (p.gradient[i]) notes.push(arrow(at, p.gradient[i], GRADIENT_COLOR, 2, 2));
+    if (p.memory && p.memory[i]) notes.push(arrow(at, p.memory[i], p.color, 1.5, 3));
+    if (p.step[i]) notes.push(arrow(at, p.step[i], p.color, 3.5, 2));
+    if (p.scale && p.scale[i]) {
+      const [a, b] = p.scale[i].map((v) => Number(v).toPrecision(2));
+      notes.push({
+        x: at[0], y: at[1], xref: "x", yref: "y", showarrow: false, xanchor: "left", yanchor: "top",
+        xshift: 6, yshift: -6, text: `η/(√s+ε) = (${a}, ${b})`, font: { size: 11, color: p.color },
+        bgcolor: "rgba(255,255,255,0.7)",
+      });
+    }
+  }
+  return { notes, factor };
+}
+
+async function drawArrows(Plotly, root, k) {
+  const drawn = arrowsAt(root, k);
+  const base = root.__figure.layout.annotations || [];
+  if (!drawn) {
+    if (root.__arrowsDrawn) {
+      root.__arrowsDrawn = false;
+      await Plotly.relayout(root, { annotations: base });
+    }
+    return;
+  }
+  root.__arrowsDrawn = true;
+  if (root.__bar) root.__bar.__label.textContent += drawn.factor > 1 ? `  ·  arrows × ${drawn.factor}` : "";
+  await Plotly.relayout(root, { annotations: base.concat(drawn.notes) });
 }
