@@ -354,3 +354,13 @@ def test_the_step_limit_is_accepted_and_the_figure_stays_lean():
     assert 2 <= len(path) <= MAX_POINTS
     expected = optimizers.simulate("rosenbrock", "adam", steps=20000).xy[-1]
     assert np.allclose(path[-1], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_an_optimizer_taken_out_and_put_back_keeps_its_sliders():
+    at = _app(**{"opt": "sgd,momentum", "momentum.lr": "0.02", "momentum.beta": "0.8"})
+    at.multiselect(key="opt").set_value(["sgd"]).run()
+    _ok(at)
+    at.multiselect(key="opt").set_value(["sgd", "momentum"]).run()
+    _ok(at)
+    assert at.query_params["momentum.lr"] == "0.02"
+    assert at.query_params["momentum.beta"] == "0.8"

@@ -203,6 +203,13 @@ def typed_box(p: Param, key: str, container=st) -> float:
     return from_widget(p, st.session_state[key])
 
 
+def narrow_latex(tex: str, container=st) -> None:
+    """LaTeX for a narrow column (the sidebar): a long formula set smaller so that it fits
+    instead of being cut off at the column's edge."""
+    size = "" if len(tex) <= 45 else r"\small " if len(tex) <= 100 else r"\scriptsize "
+    container.latex(size + tex)
+
+
 def surface_picker(prefix: str, container=st, on_change=None):
     """A registered surface and its parameters' sliders, under keys that start with ``prefix``
     (``{prefix}surface``, ``{prefix}sp.<surface>.<param>``): (Surface, its parameters)."""

@@ -10,6 +10,8 @@ import scenarios
 from scenarios import LIMITS, analysis, view
 from ui import controls, state
 
+KEPT = "hp.kept"  # session key: every optimizer's last slider positions, chosen or not
+
 
 def choose(container=st) -> list[str]:
     return container.multiselect(
@@ -25,11 +27,18 @@ def runs(chosen: list[str]) -> tuple[scenarios.Run, ...]:
     """The runs the optimizer panels set, read from their sliders' state before the panels are
     drawn: the chart is then sent first and the panels after it."""
     runs = []
+    # Streamlit forgets a widget's value when a run does not draw it: an optimizer taken out
+    # and put back would come back at its defaults. Its values are kept here, outside the
+    # widgets, and given back to its sliders.
+    kept = st.session_state.setdefault(KEPT, {})
     for n in chosen:
         hp = {}
         for p in optimizers.get(n).hparams:
             key = state.hp_key(n, p.name)
+            if key not in st.session_state and key in kept:
+                st.session_state[key] = kept[key]
             controls.ensure(key, p)
+            kept[key] = st.session_state[key]
             hp[p.name] = controls.from_widget(p, st.session_state[key])
         runs.append(scenarios.Run(n, hp))
     return tuple(runs)

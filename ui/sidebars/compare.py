@@ -58,7 +58,7 @@ def draw() -> scenarios.Settings:
         surface_params[surfaces.REG_ALPHA.name] = controls.param_slider(
             surfaces.REG_ALPHA, state.sp_key(name, surfaces.REG_ALPHA.name), sb
         )
-        sb.latex(rf"F = f + {penalty.latex}")
+        controls.narrow_latex(rf"F = f + {penalty.latex}", sb)
         if penalty.prox is not None:
             prox = sb.checkbox(
                 "Proximal step (soft-threshold)",
@@ -69,7 +69,7 @@ def draw() -> scenarios.Settings:
                 "makes the path rattle around 0.",
             )
             if prox:
-                sb.latex(penalty.prox_latex)
+                controls.narrow_latex(penalty.prox_latex, sb)
 
     sb.subheader("Learning-rate schedule")
     sched = sb.selectbox(
@@ -83,7 +83,7 @@ def draw() -> scenarios.Settings:
     schedule_params = {
         p.name: controls.param_slider(p, state.sch_key(sched, p.name), sb) for p in schedule.params
     }
-    sb.latex(schedule.latex)
+    controls.narrow_latex(schedule.latex, sb)
 
     sb.subheader("Gradient noise")
     left, right = sb.columns(2)
