@@ -122,10 +122,10 @@ def test_a_lecture_comes_back_to_the_same_compare_view(server, context):
 # (navigation entry, the widget's key as Streamlit tags it, the keys to press, what the URL
 # must then say)
 CHANGES = [
-    ("Compare", "st-key-hp-momentum-beta", "ArrowLeft", "momentum.beta=0.899"),
+    ("Compare", "st-key-hp-momentum-lr", "ArrowLeft", "momentum.lr=0.0008913"),  # 10^(−3.05)
     ("Tune", "st-key-tune-lr_range", "ArrowRight", "lr=-4.9%2C0.5"),
     ("Basins", "st-key-basins-n", "ArrowLeft", "n=90"),
-    ("Schedules", "st-key-schedules-hp-momentum-lr", "ArrowRight", "momentum.lr=0.001023"),
+    ("Schedules", "st-key-schedules-hp-momentum-lr", "ArrowRight", "momentum.lr=0.001122"),
     ("Data", "st-key-data-batch", "ArrowRight", "batch=16"),
     ("3-D", "st-key-surface3d-grid", "ArrowRight", "grid=100"),
 ]

@@ -50,7 +50,7 @@ def panels(chosen: list[str], one_at_a_time: bool = False) -> None:
     box for each, its other forms and a reset. ``one_at_a_time`` (presentation mode): a choice
     of optimizer, and that one's row with its other sliders open beneath it."""
     if one_at_a_time and chosen:
-        active = st.segmented_control(
+        active = st.pills(  # pills wrap in a narrow column; a segmented control is cut off
             "Controls of",
             chosen,
             key="present.active",
