@@ -232,6 +232,7 @@ class Slider:
     low: float
     high: float
     step: float
+    options: tuple[str, ...] = ()  # a select_slider's stops, as the frontend names them
 
 
 @dataclass
@@ -261,7 +262,13 @@ def widget_value(kind: str, el) -> WidgetState | None:
     Buttons hold no state between runs and the chart's selection is empty until a click.
     """
     s = WidgetState(id=el.id)
-    if kind == "slider":
+    if kind == "slider" and el.options:  # a select_slider reports its stop by its text
+        if el.set_value and el.raw_value:
+            s.string_array_value.data.extend(el.raw_value)
+        else:
+            at = el.value if el.set_value and el.value else el.default
+            s.string_array_value.data.extend(el.options[int(i)] for i in at)
+    elif kind == "slider":
         s.double_array_value.data.extend(el.value if el.set_value else el.default)
     elif kind == "number_input":
         v = el.value if el.set_value and el.HasField("value") else el.default
@@ -416,7 +423,7 @@ class User:
                 self.widgets[el.id] = state
         key = widget_key(el.id)
         if etype == "slider" and key:
-            self.sliders[key] = Slider(key, el.id, el.min, el.max, el.step)
+            self.sliders[key] = Slider(key, el.id, el.min, el.max, el.step, tuple(el.options))
 
     def move(self, rng: random.Random) -> tuple[str, WidgetState]:
         """A new state for one slider: Adam's η half the time, else any optimizer slider,
@@ -426,8 +433,15 @@ class User:
             raise NoSliderError
         key = ADAM_LR if ADAM_LR in keys and rng.random() < 0.5 else rng.choice(keys)
         s = self.sliders[key]
+        shift = rng.choice((-3, -2, -1, 1, 2, 3))
+        if s.options:  # a select_slider (β, ρ): the stop `shift` places away, by its text
+            at = s.options.index(self.widgets[s.id].string_array_value.data[0])
+            new_at = at + shift if 0 <= at + shift < len(s.options) else at - shift
+            state = WidgetState(id=s.id)
+            state.string_array_value.data.append(s.options[new_at])
+            return key, state
         old = self.widgets[s.id].double_array_value.data[0]
-        delta = rng.choice((-3, -2, -1, 1, 2, 3)) * s.step
+        delta = shift * s.step
         new = old + delta
         if not s.low <= new <= s.high:
             new = old - delta

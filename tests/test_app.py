@@ -364,3 +364,21 @@ def test_an_optimizer_taken_out_and_put_back_keeps_its_sliders():
     _ok(at)
     assert at.query_params["momentum.lr"] == "0.02"
     assert at.query_params["momentum.beta"] == "0.8"
+
+
+def test_a_typed_value_moves_its_slider_and_a_decay_rate_moves_over_stops():
+    at = _app(**{"opt": "momentum", "momentum.beta": "0.937", "steps": "300"})
+    _ok(at)
+    beta = at.select_slider(key="hp.momentum.beta")
+    assert beta.value == 0.937  # a link's value off the stops is kept as one
+    at.number_input(key="hp.momentum.lr.typed").set_value(0.0005).run()
+    _ok(at)
+    assert at.query_params["momentum.lr"] == "0.0005"
+    at.number_input(key="hp.momentum.beta.typed").set_value(0.95).run()
+    _ok(at)
+    assert at.query_params["momentum.beta"] == "0.95"
+    # the path is the engine's for the typed values
+    expected = optimizers.simulate(
+        "rosenbrock", "momentum", steps=300, hparams={"lr": 0.0005, "beta": 0.95}
+    ).xy[-1]
+    assert np.allclose(_path(_figure(at), "momentum")[-1], expected, rtol=1e-5, atol=1e-6)
