@@ -16,21 +16,25 @@ from scenarios.settings import Settings, surface_of
 def series(runs: Sequence[optimizers.Trajectory]) -> list[compare.Series]:
     """The runs as figure series. A run that diverged at step 0 (its start is where a typed
     formula is undefined) has no point to draw and is left out; colours keep their order."""
-    return [
-        compare.Series(
-            key=t.optimizer,
-            label=optimizers.get(t.optimizer).title,
-            color=palette.path_color(t.optimizer, i),
-            xy=t.xy,
-            loss=t.loss,
-            lr=t.lr,
-            diverged_at=t.diverged_at,
-            dash=palette.path_style(t.optimizer, i)["dash"],
-            width=palette.path_style(t.optimizer, i)["width"],
+    out = []
+    for i, t in enumerate(runs):
+        if t.diverged_at == 0:
+            continue
+        style = palette.path_style(t.optimizer, i)
+        out.append(
+            compare.Series(
+                key=t.optimizer,
+                label=optimizers.get(t.optimizer).title,
+                color=style["color"],
+                xy=t.xy,
+                loss=t.loss,
+                lr=t.lr,
+                diverged_at=t.diverged_at,
+                dash=style["dash"],
+                width=style["width"],
+            )
         )
-        for i, t in enumerate(runs)
-        if t.diverged_at != 0
-    ]
+    return out
 
 
 def compare_figure(

@@ -33,13 +33,13 @@
 const ARRAYS = new Set(["x", "y", "customdata"]);
 const NO_REDRAW = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
 
-// What is drawn, as text: the layout, each trace, each trace without its arrays, the frames.
+// What is drawn, as text: the layout, each trace, each trace without its arrays (the frames
+// go to the player as they are: nothing compares them).
 function describe(figure) {
   return {
     layout: JSON.stringify(figure.layout),
     traces: figure.data.map((t) => JSON.stringify(t)),
     shapes: figure.data.map((t) => JSON.stringify(t, (k, v) => (ARRAYS.has(k) ? undefined : v))),
-    frames: JSON.stringify(figure.frames || []),
   };
 }
 
