@@ -119,9 +119,10 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
         )
         # after the chart, which need not wait for them; none with the saddle arrows, which
         # belong to where the drawn paths ended
-        live_chart.previews(
-            MAP_KEY, [] if arrows else previews.slider_previews(s, surface, trajectories)
-        )
+        shown = [] if arrows else previews.slider_previews(s, surface, trajectories)
+        if not arrows and "arrows" not in s.show:  # the step's arrows belong to this surface
+            shown += previews.surface_previews(s, surface, trajectories, figure)
+        live_chart.previews(MAP_KEY, shown)
     # A static table and rules drawn only on request: a data grid and eight KaTeX blocks
     # redrawn on every slider move cost the browser about 200 ms (bench/latency.py).
     st.table(view.summary_table(surface, trajectories, stops if s.stop_rule.active else None))

@@ -9,6 +9,7 @@ decimated to what a screen can show; nothing non-finite is sent.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -475,6 +476,54 @@ def series_swap(
     per_frame = _markers_at([other], steps, view.f_min)
     traces = _series_traces(view, other, scale) + _marker_traces(other, per_frame[-1], scale)
     return {"traces": traces, "frames": per_frame}
+
+
+# What a new surface parameter changes on the figure besides its traces: the map image, the
+# loss and η_t axes, and the loss panel's title (f, or f − f* on a log axis). Plotly's
+# relayout paths.
+SURFACE_LAYOUT = (
+    "images[0].source",
+    "xaxis2.range",
+    "yaxis2.type",
+    "yaxis2.range",
+    "yaxis2.dtick",
+    "yaxis3.range",
+    "annotations[0].text",
+)
+
+
+def _at_path(layout: dict, path: str):
+    node = layout
+    for part in re.findall(r"[^.\[\]]+", path):
+        if isinstance(node, list):
+            node = node[int(part)] if int(part) < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(part)
+        if node is None:
+            return None
+    return node
+
+
+def layout_patch(layout: dict) -> dict:
+    """The values of `SURFACE_LAYOUT` in ``layout`` (None where unset: relayout removes it)."""
+    return {path: _at_path(layout, path) for path in SURFACE_LAYOUT}
+
+
+def animated_slots(count: int) -> list[int]:
+    """The animated markers' traces of a figure with ``count`` series, in the frames' order."""
+    return list(range(HEAD_TRACES + 4 * count, HEAD_TRACES + 6 * count))
+
+
+def figure_swap(now: dict, other: dict, series: Sequence[Series], f_min: float | None) -> dict:
+    """``other`` (the figure of the same view on the surface with another parameter value,
+    drawn from ``series``) as a swap onto ``now``: every trace, each frame's markers at the
+    steps ``now``'s player shows, and the layout values that changed with the surface."""
+    steps = np.asarray(now["layout"]["meta"]["frame_steps"])
+    return {
+        "traces": other["data"],
+        "frames": _markers_at(series, steps, f_min),
+        "layout": layout_patch(other["layout"]),
+    }
 
 
 def _decade_step(series: Sequence[Series], f_min: float | None) -> int:

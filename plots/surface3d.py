@@ -62,6 +62,19 @@ def _cell_top(points: np.ndarray, xs: np.ndarray, ys: np.ndarray, t: np.ndarray)
         return np.nanmax(np.where(np.isfinite(corners), corners, -np.inf), axis=0)
 
 
+def z_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """About ``count`` round heights in the upper three quarters of [lo, hi]: the z axis rises
+    from the corner where the y axis's tick labels end, and labels low on it would sit on them."""
+    span = hi - lo
+    if not span > 0:
+        return [lo]
+    raw = 0.75 * span / count
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = np.ceil((lo + 0.25 * span) / step) * step
+    return [float(round(v, 10)) for v in np.arange(first, hi + 1e-9 * span, step)]
+
+
 def _colorscale(n: int = 8) -> list[list]:
     colors = ramp(n)
     return [[i / (n - 1), f"rgb({r},{g},{b})"] for i, (r, g, b) in enumerate(colors)]
@@ -169,7 +182,12 @@ def surface_figure(
             "scene": {
                 "xaxis": {**axis, "title": {"text": "x"}, "range": [float(xs[0]), float(xs[-1])]},
                 "yaxis": {**axis, "title": {"text": "y"}, "range": [float(ys[0]), float(ys[-1])]},
-                "zaxis": {**axis, "title": {"text": title}, "range": [lo, hi + 2 * lift]},
+                "zaxis": {
+                    **axis,
+                    "title": {"text": title},
+                    "range": [lo, hi + 2 * lift],
+                    "tickvals": z_ticks(lo, hi),
+                },
                 "aspectmode": "manual",
                 "aspectratio": {"x": 1, "y": 1, "z": 0.45},
                 "camera": {"eye": {"x": -0.5, "y": -1.35, "z": 1.9}},

@@ -115,6 +115,39 @@ def test_a_key_press_is_drawn_from_the_preview_then_confirmed_by_the_rerun(page)
     page.wait_for_function("location.search.includes('adam.lr=0.01122')")  # 10^(−2 + 0.05)
 
 
+def test_a_surface_parameter_pressed_again_is_drawn_from_its_preview(server, chromium):
+    """κ of the valley, once moved, is previewed (ui/previews.py): its next key press changes the
+    map image and the paths before the server's figure for that press is drawn."""
+    context = chromium.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(server + "/?surface=valley&steps=300")
+    page.wait_for_function(f"({PATHS_JS})().length === {len(DEFAULT)}")
+    page.wait_for_function("document.querySelector('.js-plotly-plot').__previews.length === 4")
+    slider = page.locator(".st-key-sp-valley-kappa input[type=range]").first
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # the first press: a rerun, which brings κ's preview
+    page.wait_for_function("location.search.includes('kappa=11.22')")
+    page.wait_for_function(
+        """() => (document.querySelector('.js-plotly-plot').__previews || [])
+                 .some(p => p.slider === 'st-key-sp-valley-kappa')"""
+    )
+    page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot');
+          const image = () => gd.layout.images[0].source;
+          const w = window.__watch = {draws: gd.__draws, base: image(), atChange: null};
+          const tick = () => { if (image() !== w.base) w.atChange = gd.__draws;
+                               else requestAnimationFrame(tick); };
+          requestAnimationFrame(tick); }"""
+    )
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.__watch.atChange !== null")
+    assert page.evaluate("window.__watch.atChange === window.__watch.draws")  # no figure yet
+    page.wait_for_function("location.search.includes('kappa=12.59')")  # 10^(1 + 2 × 0.05)
+    context.close()
+
+
 def test_a_click_on_the_map_moves_the_start(page):
     target = (0.5, 0.0)
     x, y = page.evaluate(

@@ -158,3 +158,54 @@ def test_no_previews_with_the_saddle_arrows():
     at.toggle(key="show_critical").set_value(True).run()
     _ok(at)
     assert _payload(at)["previews"] == []
+
+
+def _close(a, b, where):
+    """Two figure values equal, their arrays up to float32 rounding."""
+    if (isinstance(a, dict) and "bdata" in a) or (isinstance(b, dict) and "bdata" in b):
+        np.testing.assert_allclose(_values(a), _values(b), rtol=1e-4, atol=1e-6, err_msg=where)
+    elif isinstance(a, dict) and isinstance(b, dict):
+        assert set(a) == set(b), where
+        for k in a:
+            _close(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, list) and isinstance(b, list) and a and isinstance(a[0], (int, float)):
+        np.testing.assert_allclose(
+            np.asarray(a, float), np.asarray(b, float), rtol=1e-4, err_msg=where
+        )
+    else:
+        assert a == b, where
+
+
+def test_a_moved_surface_parameter_previews_the_figure_the_app_draws_there():
+    """κ of the valley, moved once, is previewed: at its next key press the browser draws the
+    map image, every path, the frames' markers and the loss axes of the figure the app then
+    draws itself for that κ."""
+    at = _app(surface="valley", steps="300")
+    _ok(at)
+    assert not any(p["slider"] == "st-key-sp-valley-kappa" for p in _payload(at)["previews"])
+    at.session_state["sp.valley.kappa"] = 1.05  # log₁₀ κ: one key press from κ = 10
+    at.run()
+    _ok(at)
+    payload = _payload(at)
+    (p,) = [p for p in payload["previews"] if p["slider"] == "st-key-sp-valley-kappa"]
+    assert p["at"] == pytest.approx(1.05) and p["positions"] == pytest.approx(
+        [0.95, 1.0, 1.1, 1.15]
+    )
+    i = p["positions"].index(pytest.approx(1.1))
+    swap = p["swaps"][i]
+    fig = payload["figure"]
+    at.session_state["sp.valley.kappa"] = 1.1
+    at.run()
+    _ok(at)
+    after = _figure(at)
+    assert len(after["data"]) == len(fig["data"]) == len(p["slots"])
+    for slot, t in zip(p["slots"], swap["traces"], strict=True):
+        _close({**fig["data"][slot], **t}, after["data"][slot], f"trace {slot}")
+    assert swap["traces"][0]["z"] != fig["data"][0].get("z")  # the click grid's f moved too
+    assert fig["layout"]["meta"]["frame_steps"] == after["layout"]["meta"]["frame_steps"]
+    for k, frame in enumerate(after["frames"]):
+        at_ = [frame["traces"].index(slot) for slot in p["frame_slots"]]
+        _close(swap["frames"][k], [frame["data"][j] for j in at_], f"frame {k}")
+    assert swap["layout"] == compare.layout_patch(after["layout"])
+    assert swap["layout"]["images[0].source"] != fig["layout"]["images"][0]["source"]
+    assert p["layout"] == compare.layout_patch(fig["layout"])  # to go back to κ = 11.2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from plots import surface3d
 from plots.compare import Series
@@ -86,3 +87,17 @@ def test_undefined_parts_of_a_surface_are_gaps():
     json.dumps(fig, allow_nan=False)
     rows = fig["data"][0]["z"]
     assert rows[0][0] is None and rows[0][-1] is not None
+
+
+@pytest.mark.parametrize("lo, hi", [(-0.8, 3.3), (0.0, 1200.0), (-12.0, 0.5), (0.01, 0.07)])
+def test_height_labels_start_a_quarter_up_the_axis(lo, hi):
+    """The z axis rises from the corner where the y axis's labels end (the default camera): its
+    labels stay in the upper three quarters, round, evenly spaced, at least two of them."""
+    ticks = surface3d.z_ticks(lo, hi)
+    assert len(ticks) >= 2
+    assert all(lo + 0.25 * (hi - lo) - 1e-12 <= t <= hi + 1e-12 for t in ticks)
+    steps = np.diff(ticks)
+    np.testing.assert_allclose(steps, steps[0])
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    assert min(abs(mantissa - m) for m in (1, 2, 2.5, 5)) < 1e-9
+    assert all(abs(t / steps[0] - round(t / steps[0])) < 1e-9 for t in ticks)

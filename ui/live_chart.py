@@ -65,7 +65,7 @@ def _against(data: list[dict], preview: dict) -> dict:
         traces = []
         for slot, trace in zip(slots, lean.lean({"data": swap["traces"]})["data"], strict=True):
             traces.append({k: v for k, v in trace.items() if data[slot].get(k) != v})
-        return {"traces": traces, "frames": swap["frames"]}
+        return {**swap, "traces": traces}
 
     return {**preview, "swaps": [reduce(s) for s in preview["swaps"]]}
 

@@ -27,7 +27,9 @@
 // moment that slider's position changes (a key press or a drag: React sets its input's
 // aria-valuetext), the chart shows the run computed for exactly that position, without a
 // round trip; back at the drawn position it shows the figure's own run; at a position without
-// one it waits for the rerun the move starts. A new figure from the server replaces every
+// one it waits for the rerun the move starts. A surface parameter's preview swaps every trace
+// (`frame_slots` are then the animated markers) and brings the `layout` values that change with
+// the surface (the map image, the loss axes), the figure's own with the preview. A new figure from the server replaces every
 // preview, and the previews it brings are shown at once where a slider has moved on since.
 
 const ARRAYS = new Set(["x", "y", "customdata"]);
@@ -68,6 +70,12 @@ async function showPreview(Plotly, root, preview) {
   root.__shown.set(preview.slider, swap);
   for (const slot of preview.slots) root.__drawn.traces[slot] = null; // the next figure redraws them
   await Plotly.animate(root, { data: traces, traces: preview.slots }, NO_REDRAW);
+  // a surface parameter's preview: the map image and the loss axes too (the next figure
+  // from the server is then drawn afresh)
+  if (preview.layout) {
+    await Plotly.relayout(root, swap ? swap.layout : preview.layout);
+    root.__drawn.layout = null;
+  }
   // the player moves the swapped markers too, and shows them at its frame (after the paint)
   setTimeout(() => {
     if (root.__figure !== fig) return;
@@ -83,7 +91,7 @@ function framesShown(root) {
     const data = frame.data.slice();
     for (const p of shown) {
       const swap = root.__shown.get(p.slider);
-      p.slots.slice(4).forEach((slot, i) => {
+      (p.frame_slots || p.slots.slice(4)).forEach((slot, i) => {
         const at = frame.traces.indexOf(slot);
         if (at >= 0) data[at] = swap.frames[k][i];
       });
