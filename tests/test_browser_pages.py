@@ -7,7 +7,7 @@ The first visit to the fresh server is a deep link, which must still go through 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import browser  # tests/browser.py (pytest puts tests/ on sys.path)
 import pytest
@@ -129,3 +129,31 @@ def test_basins_page_loads_from_its_path_and_follows_the_grid_slider(server, pag
     page.keyboard.press("ArrowRight")  # 100 → 110 starts per side
     page.wait_for_function(f"JSON.stringify(({HEATMAP_SHAPE_JS})()) === '[110,110]'")
     page.wait_for_function(f"({FINITE_JS})(1)")
+
+
+PAYLOADS = {
+    "steps": "![p](http://127.0.0.1:9/x.png)",
+    "noise": "[Session expired - click to log in](http://127.0.0.1:9/)",
+    "seed": ":red[alarm] :material/warning: $x^2$ <b>bold</b> ``tick`",
+}
+
+
+def test_a_links_markdown_and_html_are_shown_as_text(server, page):
+    """The "Link:" warnings quote what a link asked for: an image, a link, colour, icon, LaTeX
+    and HTML in it come out as the characters typed, nothing rendered and nothing fetched."""
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if ":9/" in r.url else None)
+    query = "&".join(f"{k}={quote(v)}" for k, v in PAYLOADS.items())
+    page.goto(f"{server}/?{query}")
+    alerts = page.locator("[data-testid=stAlert]")
+    alerts.nth(len(PAYLOADS) - 1).wait_for()
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stAlert]')].some(a => a.innerText.includes('seed='))"
+    )
+    # Streamlit itself writes the icon syntax :material/…: as :material_…: inside a code span
+    text = " ".join(alerts.all_inner_texts()).replace(":material_", ":material/")
+    for v in PAYLOADS.values():
+        assert v in text
+    inside = "el => el.querySelectorAll('img, a, b, .katex, [data-testid=stIconMaterial]').length"
+    assert sum(alerts.nth(i).evaluate(inside) for i in range(alerts.count())) == 0
+    assert fetched == []

@@ -12,6 +12,7 @@ Widget keys are filled in session state before a widget is created and widgets n
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -286,7 +287,17 @@ def preset_buttons(presets, prefix: str, on_click, *args: object, container=st) 
         )
 
 
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span: shown as typed, nothing in it interpreted (no links,
+    images, colours, icons or LaTeX). The fence is longer than any run of backticks inside."""
+    text = " ".join(text.split())  # a newline would end the warning's paragraph
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
 def link_warnings(warnings: list[str]) -> None:
-    """What a link asked for that the page could not take, one warning each (as text)."""
+    """What a link asked for that the page could not take, one warning each. The warning quotes
+    the link, which anyone may have written: it is shown as text (a code span), never Markdown."""
     for w in warnings:
-        st.warning(f"Link: {w}", icon="⚠️")
+        st.warning("Link: " + code_span(w), icon="⚠️")
