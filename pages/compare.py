@@ -121,7 +121,7 @@ def compare_view(base: scenarios.Settings, surface: surfaces.Surface) -> None:
         # belong to where the drawn paths ended
         shown = [] if arrows else previews.slider_previews(s, surface, trajectories)
         if not arrows and "arrows" not in s.show:  # the step's arrows belong to this surface
-            shown += previews.surface_previews(s, surface, trajectories, figure)
+            shown += previews.surface_previews(s, figure)
         live_chart.previews(MAP_KEY, shown)
     # A static table and rules drawn only on request: a data grid and eight KaTeX blocks
     # redrawn on every slider move cost the browser about 200 ms (bench/latency.py).

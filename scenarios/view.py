@@ -88,18 +88,17 @@ def run_swaps(
 
 
 def surface_swap(
-    s: Settings,
     figure: dict,
     other: Settings,
     runs: Sequence[optimizers.Trajectory],
     map_uri: str,
     click_grid: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> dict | None:
-    """The figure of ``other`` (``s`` with another surface parameter value; its ``runs`` and map
-    layers) as a swap onto ``figure``, ``s``'s (`plots.compare.figure_swap`); None where the two
-    do not have the same traces (a run with no point to draw on one of them)."""
+    """The figure of ``other`` (the view drawn as ``figure``, with another surface parameter
+    value; its ``runs`` and map layers) as a swap onto ``figure`` (`plots.compare.figure_swap`);
+    None where the two do not have the same traces (a run with no point to draw on one)."""
     drawn = series(runs)
-    if len(drawn) != len(runs) or len(drawn) != len(s.runs):
+    if len(drawn) != len(runs):
         return None
     theirs = compare_figure(other, runs, map_uri, click_grid)
     if len(theirs["data"]) != len(figure["data"]):

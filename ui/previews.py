@@ -110,9 +110,7 @@ def slider_previews(
     return out
 
 
-def surface_previews(
-    s: scenarios.Settings, surface, trajectories: list[optimizers.Trajectory], figure: dict
-) -> list[dict]:
+def surface_previews(s: scenarios.Settings, figure: dict) -> list[dict]:
     """The preview of the surface parameter moved last (none before one is moved): per
     neighbouring position of its slider, the whole figure that position gives (its map image,
     every run, the loss axes), as a swap onto ``figure`` (`scenarios.view.surface_swap`)."""
@@ -132,7 +130,7 @@ def surface_previews(
             other.stop_rule, scenarios.surface_of(other), cached.runs(other)
         )
         _, uri, click_grid = cached.view_layers(other)
-        swap = view.surface_swap(s, figure, other, runs, uri, click_grid)
+        swap = view.surface_swap(figure, other, runs, uri, click_grid)
         if swap is not None:
             kept.append(position)
             swaps.append(swap)
